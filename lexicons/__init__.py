@@ -1,0 +1,1 @@
+"""Lexicon data files (TOML); read through agreementscan.lexicon, not imported."""

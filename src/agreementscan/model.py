@@ -1,0 +1,170 @@
+"""Plain, immutable data passed between the stages extract → analyse → render.
+
+Nothing here does work: every stage returns one of these values and the next stage
+only reads it. Change a value with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Status(str, enum.Enum):
+    """How well an agreement covers one checklist element."""
+
+    PRESENT = "present"
+    WEAK = "weak"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def covered(self) -> bool:
+        """True when the element is there at all (present or weak)."""
+        return self in (Status.PRESENT, Status.WEAK)
+
+
+class Severity(str, enum.Enum):
+    """How much a consistency check (or an element gap) matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class BlockKind(str, enum.Enum):
+    """What kind of text a block is; headings name the sections below them."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_ROW = "table_row"
+    HEADER = "header"
+    FOOTER = "footer"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of document text with its location.
+
+    ``text == Document.text[start:end]`` always holds.
+    """
+
+    text: str
+    """The block's text, exactly as it stands in the document text."""
+    start: int
+    """Offset of the first character in :attr:`Document.text`."""
+    end: int
+    """Offset one past the last character in :attr:`Document.text`."""
+    kind: BlockKind = BlockKind.PARAGRAPH
+    page: int | None = None
+    """1-based page number (PDF only)."""
+    paragraph: int | None = None
+    """1-based paragraph index in the source (DOCX: body paragraph/table-row order)."""
+    line: int | None = None
+    """1-based line number of the block's first line (TXT/MD only)."""
+    section: str | None = None
+    """Text of the nearest heading above this block (or the block itself if a heading)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One extracted agreement: NFC-normalised text with ``\\n`` line endings, plus blocks."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    format: str
+    """Detected format: ``pdf``, ``docx``, ``txt`` or ``md``."""
+    path: str | None = None
+    sha256: str | None = None
+    """SHA-256 of the input file's bytes (of the UTF-8 text for :func:`scan_text`)."""
+    pages: int | None = None
+    """Page count for PDFs; None for formats without pages."""
+    warnings: tuple[str, ...] = ()
+    """Non-fatal problems found while extracting (English, one line each)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the document text that supports a finding."""
+
+    text: str
+    """``Document.text[start:end]``."""
+    start: int
+    end: int
+    page: int | None = None
+    paragraph: int | None = None
+    line: int | None = None
+    section: str | None = None
+    rule: str | None = None
+    """Id of the lexicon entry that matched (for example ``en.termination.breach``)."""
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    """The verdict on one checklist element."""
+
+    id: str
+    pitfall: int
+    status: Status
+    reason: str
+    """One sentence in the report language saying why this status."""
+    name: str = ""
+    """Short human name of the element in the report language."""
+    evidence: tuple[Evidence, ...] = ()
+    severity: Severity = Severity.WARNING
+    advice: str = ""
+    """What to do about a gap (report language); empty when present."""
+    searched_for: tuple[str, ...] = ()
+    """A few example terms that were looked for (report language)."""
+    questions: tuple[str, ...] = ()
+    """Questions to ask the partner before signing when the element is weak or missing."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A consistency finding across the agreement (for example shares not adding up)."""
+
+    id: str
+    severity: Severity
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class PitfallSummary:
+    """Score and advice for one of the five pitfalls."""
+
+    id: int
+    key: str
+    title: str
+    tip: str
+    score: int
+    """0–100: share of the pitfall's elements covered, weak counting half."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything the analysis concluded about one document."""
+
+    document: Document
+    language: str
+    """Detected (or forced) document language: ``nl``, ``en`` or ``mixed``."""
+    report_language: str
+    """Language of all reasons, tips and messages: ``nl`` or ``en``."""
+    elements: tuple[ElementResult, ...]
+    pitfalls: tuple[PitfallSummary, ...]
+    checks: tuple[Check, ...]
+    score: int
+    tool_version: str
+    block_languages: tuple[str, ...] = field(default=())
+    """Language per block of :attr:`Document.blocks` (``nl``, ``en`` or ``und``)."""
+    warnings: tuple[str, ...] = ()
+    """Document-level warnings in the report language (extraction and language)."""
+
+    def element(self, element_id: str) -> ElementResult:
+        """Return the result for one element id (KeyError if unknown)."""
+        for result in self.elements:
+            if result.id == element_id:
+                return result
+        raise KeyError(element_id)
