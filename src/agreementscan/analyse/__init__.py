@@ -1,1 +1,154 @@
-"""analyse."""
+"""The analysis stage: Document → ScanResult. Never prints, never reads files."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import UsageError
+from ..lexicon import LANGUAGES, load_checklist, load_language
+from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
+from ..model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
+from .assess import PERCENT, Context, Verdict, evidence_for, judge
+from .language import detect, languages_for
+from .sentences import split_sentences
+from .texts import text as t
+
+__all__ = ["analyse"]
+
+
+@functools.lru_cache(maxsize=4)
+def _matcher(lang: str) -> object | None:
+    """A spaCy Matcher holding every token-pattern rule of ``lang`` (None if there are none)."""
+    lexicon = load_language(lang)
+    rules = [r for e in lexicon.elements.values() for r in e.rules if r.tokens is not None]
+    if not rules:
+        return None
+    from spacy.matcher import Matcher
+
+    from .pipeline import get_nlp
+
+    matcher = Matcher(get_nlp(lang).vocab, validate=True)
+    for rule in rules:
+        matcher.add(rule.id, [list(rule.tokens or ())])
+    return matcher
+
+
+def analyse(document: Document, *, language: str = "auto", report_language: str | None = None) -> ScanResult:
+    """Assess every checklist element in ``document``.
+
+    ``language`` is ``auto``, ``nl`` or ``en``; ``report_language`` defaults to the
+    document's language (English for mixed documents).
+    """
+    if language not in ("auto", *LANGUAGES):
+        raise UsageError(f"unsupported language {language!r} (use auto, nl or en)")
+    if report_language not in (None, *LANGUAGES):
+        raise UsageError(f"unsupported report language {report_language!r} (use nl or en)")
+    checklist = load_checklist()
+    lexicons = {lang: load_language(lang) for lang in LANGUAGES}
+    detected, block_langs, unsupported = detect(document, {k: v.stopwords for k, v in lexicons.items()})
+    doc_lang = detected if language == "auto" else language
+    if language != "auto":
+        block_langs = tuple(language for _ in block_langs)
+    report_lang = report_language or (doc_lang if doc_lang in LANGUAGES else "en")
+    run = [lexicons[lang] for lang in languages_for(doc_lang, LANGUAGES)]
+    primary = run[0].language
+    matchers = {lang.language: m for lang in run if (m := _matcher(lang.language)) is not None}
+    sentences, token_hits = split_sentences(document, primary, block_langs, matchers)
+    ctx = Context(document, sentences, token_hits, run)
+
+    verdicts: dict[str, Verdict] = {}
+    for info in checklist.elements:
+        pairs: list[tuple[LanguageLexicon, ElementLexicon]] = [(lx, lx.elements[info.id]) for lx in run]
+        verdicts[info.id] = judge(ctx, info.id, pairs)
+
+    elements = tuple(_element_result(ctx, checklist, verdicts[info.id], report_lang) for info in checklist.elements)
+    checks = tuple(_checks(ctx, checklist, verdicts, report_lang))
+    pitfalls = tuple(_pitfall_summaries(checklist, elements, report_lang))
+    warnings = list(document.warnings)
+    if unsupported is not None:
+        warnings.append(t("warn.unsupported_language", report_lang, language=t(f"lang.{unsupported}", report_lang)))
+    words = len(document.text.split())
+    if words < 150:
+        warnings.append(t("warn.short", report_lang, words=words))
+    score = round(sum(p.score for p in pitfalls) / len(pitfalls)) if pitfalls else 0
+    return ScanResult(
+        document=document, language=doc_lang, report_language=report_lang, elements=elements,
+        pitfalls=pitfalls, checks=checks, score=score, tool_version=__version__,
+        block_languages=block_langs, warnings=tuple(warnings),
+    )
+
+
+def _element_result(ctx: Context, checklist: Checklist, verdict: Verdict, lang: str) -> ElementResult:
+    info = checklist.element(verdict.element)
+    evidence = evidence_for(ctx, verdict.hits) if verdict.status.covered else ()
+    if verdict.cause == "covered":
+        section = evidence[0].section if evidence else None
+        where = t("where_section", lang, section=_short(section)) if section else ""
+        reason = t("covered", lang, where=where, n=len({h.sentence for h in verdict.hits}))
+    elif verdict.cause == "placeholder":
+        reason = t("placeholder", lang, placeholder=verdict.placeholder or "")
+    elif verdict.cause == "no_value":
+        reason = t("no_value", lang, value=t(f"value.{verdict.value_kind}", lang))
+    elif verdict.cause == "not_found":
+        terms = ", ".join(f"“{term}”" for term in info.searched_for(lang)[:4])
+        reason = t("not_found", lang, terms=terms)
+    else:
+        reason = t(verdict.cause, lang)
+    gap = verdict.status in (Status.WEAK, Status.MISSING)
+    return ElementResult(
+        id=info.id, pitfall=info.pitfall, status=verdict.status, reason=reason, name=info.name.get(lang),
+        evidence=evidence, severity=info.severity, advice=info.advice.get(lang) if gap else "",
+        searched_for=info.searched_for(lang), questions=info.questions(lang) if gap else (),
+    )
+
+
+def _short(section: str, limit: int = 60) -> str:
+    section = " ".join(section.split())
+    return section if len(section) <= limit else section[: limit - 1] + "…"
+
+
+def _checks(ctx: Context, checklist: Checklist, verdicts: dict[str, Verdict], lang: str) -> list[Check]:
+    """Consistency findings about the ownership split."""
+    equity = verdicts["equity_split"]
+    if not equity.status.covered:
+        return []
+    shares: list[float] = []
+    sources: list[Evidence] = []
+    seen_sentences: set[int] = set()
+    for hit in equity.hits:
+        if hit.sentence in seen_sentences:
+            continue
+        seen_sentences.add(hit.sentence)
+        sentence = ctx.sentences[hit.sentence]
+        found = [float(m.group(1).replace(",", ".")) for m in PERCENT.finditer(ctx.text, sentence.start, sentence.end)]
+        if found:
+            shares.extend(found)
+            sources.extend(evidence_for(ctx, [hit], 1))
+        if len(shares) >= 2:
+            break
+    if len(shares) < 2 or len(shares) > 6:
+        return []
+    total = round(sum(shares), 2)
+    split = "/".join(f"{s:g}" for s in shares)
+    evidence = tuple(sources)
+    if abs(total - 100) > 0.01:
+        return [Check("ownership_sum", Severity.ERROR, t("check.ownership_sum", lang, total=f"{total:g}"), evidence)]
+    if len(set(shares)) == 1:
+        governance = verdicts["governance"]
+        if not any(h.rule.endswith(".deadlock") for h in governance.hits):
+            return [Check("deadlock_missing", Severity.WARNING, t("check.deadlock", lang, split=split), evidence)]
+        return []
+    tip = checklist.pitfall(2).tip.get(lang)
+    return [Check("unequal_split", Severity.INFO, t("check.unequal", lang, split=split, tip=tip), evidence)]
+
+
+def _pitfall_summaries(checklist: Checklist, elements: Sequence[ElementResult], lang: str) -> list[PitfallSummary]:
+    out = []
+    for pitfall in checklist.pitfalls:
+        own = [e for e in elements if e.pitfall == pitfall.id and e.status != Status.NOT_APPLICABLE]
+        value = sum(1.0 if e.status == Status.PRESENT else 0.5 if e.status == Status.WEAK else 0.0 for e in own)
+        score = round(100 * value / len(own)) if own else 100
+        out.append(PitfallSummary(pitfall.id, pitfall.key, pitfall.title.get(lang), pitfall.tip.get(lang), score))
+    return out

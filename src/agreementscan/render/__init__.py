@@ -1,1 +1,58 @@
-"""render."""
+"""Renderers: turn finished :class:`~agreementscan.model.ScanResult` values into text.
+
+Renderers only read results; they never analyse and never print. Each output format has
+one module and one function ``(results) -> str``; :data:`RENDERERS` maps every
+:class:`Format` member to it (a test checks the mapping is complete). Every renderer's
+output ends with a newline, so callers can write it as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import Enum
+
+from ..model import ScanResult
+from .jsonreport import render_json, report_dict
+from .markdown import render_markdown
+from .text import render_text
+
+__all__ = ["Format", "RENDERERS", "render", "report_dict"]
+
+
+class Format(str, Enum):
+    """Output formats the CLI offers with ``--format``."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+RENDERERS: dict[Format, Callable[[Sequence[ScanResult]], str]] = {
+    Format.TEXT: render_text,
+    Format.JSON: render_json,
+    Format.MARKDOWN: render_markdown,
+}
+
+
+def render(
+    results: Sequence[ScanResult] | ScanResult,
+    fmt: Format | str,
+    *,
+    color: bool = False,
+    width: int = 100,
+) -> str:
+    """Render one or more results in ``fmt``; ``color`` and ``width`` apply to text only.
+
+    Several results give a JSON array, or text/Markdown reports joined by a rule.
+    An unknown format name raises ValueError listing the known ones.
+    """
+    try:
+        fmt = Format(fmt)
+    except ValueError:
+        known = ", ".join(f.value for f in Format)
+        raise ValueError(f"unknown report format {fmt!r}; choose one of: {known}") from None
+    # A single result is accepted too, because that is the common library call.
+    batch = [results] if isinstance(results, ScanResult) else list(results)
+    if fmt is Format.TEXT:
+        return render_text(batch, color=color, width=width)
+    return RENDERERS[fmt](batch)

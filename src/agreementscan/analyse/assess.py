@@ -1,0 +1,243 @@
+"""Judge every checklist element from lexicon hits: present, weak, missing or not applicable.
+
+A hit is a lexicon match in one sentence. Its score is the rule's weight, plus a bonus when
+the sentence stands under a heading about the element, plus a bonus when a value the rule
+asks for (a notice period, a frequency) is in the sentence. Negations, placeholders and
+vague wording turn a hit into weak support. An element is covered when its best hit (plus a
+little for independent corroboration) reaches the element's threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..lexicon.schema import ElementLexicon, LanguageLexicon, Rule
+from ..model import Document, Evidence, Status
+from .sentences import Sentence, SentenceIndex, TokenHit
+
+SECTION_BONUS = 1.0
+VALUE_BONUS = 0.5
+CORROBORATION = 0.25
+CORROBORATION_CAP = 1.0
+NEGATION_WINDOW = 60
+"""Characters before a match in which a negation cue counts ("shall not terminate for...")."""
+MAX_EVIDENCE = 3
+MAX_SNIPPET = 400
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    start: int
+    end: int
+    sentence: int
+    score: float
+    negated: bool = False
+    placeholder: str | None = None
+    vague: bool = False
+    """From a rule with ``status = "weak"``."""
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The analysis of one element before texts are attached."""
+
+    element: str
+    status: Status
+    cause: str
+    """Why: covered, placeholder, negated, vague, no_value, not_found, not_applicable."""
+    hits: tuple[Hit, ...]
+    value_kind: str | None = None
+    placeholder: str | None = None
+
+
+class Context:
+    """Per-document state shared by all element assessments."""
+
+    def __init__(self, document: Document, sentences: list[Sentence], token_hits: list[TokenHit],
+                 lexicons: Sequence[LanguageLexicon]) -> None:
+        self.document = document
+        self.text = document.text
+        self.sentences = sentences
+        self.index = SentenceIndex(sentences)
+        self.lexicons = lexicons
+        self.token_hits: dict[str, list[tuple[int, int]]] = {}
+        for rule_id, start, end in token_hits:
+            self.token_hits.setdefault(rule_id, []).append((start, end))
+        self._sentence_text: dict[int, str] = {}
+
+    def sentence_text(self, i: int) -> str:
+        cached = self._sentence_text.get(i)
+        if cached is None:
+            s = self.sentences[i]
+            cached = self._sentence_text[i] = self.text[s.start:s.end]
+        return cached
+
+
+def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
+    if rule.regex is not None:
+        return [(m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start()]
+    return ctx.token_hits.get(rule.id, [])
+
+
+def _value_in(lexicon: LanguageLexicon, kind: str | None, text: str) -> bool:
+    return kind is not None and bool(lexicon.values[kind].search(text))
+
+
+def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -> list[Hit]:
+    """Every scored hit of one element in one language's lexicon."""
+    hits: list[Hit] = []
+    text = ctx.text
+    headings = element.headings
+
+    def in_section(sentence: Sentence) -> bool:
+        return headings is not None and sentence.section is not None and bool(headings.search(sentence.section))
+
+    for rule in element.rules:
+        last_sentence = -1
+        for start, end in _matches(ctx, rule):
+            i = ctx.index.at(start)
+            if i is None or i == last_sentence:
+                continue  # one hit per rule per sentence is enough
+            sentence = ctx.sentences[i]
+            s_text = ctx.sentence_text(i)
+            if rule.context is not None and not rule.context.search(s_text):
+                continue
+            if rule.exclude is not None and rule.exclude.search(s_text):
+                continue
+            last_sentence = i
+            negated = False
+            if element.negation != "count":
+                if element.negations is not None and element.negations.search(s_text):
+                    negated = True
+                elif rule.negatable:
+                    before = text[max(sentence.start, start - NEGATION_WINDOW):start]
+                    negated = bool(lexicon.negation_cues.search(before))
+            placeholder = lexicon.placeholders.search(s_text)
+            score = rule.weight
+            if in_section(sentence):
+                score += SECTION_BONUS
+            if _value_in(lexicon, rule.value, s_text):
+                score += VALUE_BONUS
+            hits.append(Hit(rule.id, start, end, i, score, negated,
+                            placeholder.group() if placeholder else None, rule.status == "weak"))
+    if headings is not None:
+        rule_id = f"{lexicon.language}.{element.element}.heading"
+        for i, sentence in enumerate(ctx.sentences):
+            if not sentence.heading or not sentence.section or not headings.search(sentence.section):
+                continue
+            # Point the evidence at the first sentence under the heading: that is the clause.
+            target = i
+            for j in range(i + 1, min(i + 4, len(ctx.sentences))):
+                if not ctx.sentences[j].heading:
+                    target = j
+                    break
+                if ctx.sentences[j].section != sentence.section:
+                    break
+            s_text = ctx.sentence_text(target)
+            placeholder = lexicon.placeholders.search(s_text)
+            negated = bool(element.negations is not None and element.negations.search(s_text))
+            hits.append(Hit(rule_id, ctx.sentences[target].start, ctx.sentences[target].end, target,
+                            element.heading_weight, negated, placeholder.group() if placeholder else None,
+                            heading=True))
+    return hits
+
+
+def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, ElementLexicon]]) -> Verdict:
+    """Decide one element's status from the hits of every lexicon that applies."""
+    hits: list[Hit] = []
+    for lexicon, element in pairs:
+        hits.extend(find_hits(ctx, lexicon, element))
+    lexicon, element = pairs[0]
+    valid = [h for h in hits if not h.negated]
+    negated = [h for h in hits if h.negated]
+    if valid:
+        best = max(h.score for h in valid)
+        rules = {h.rule for h in valid}
+        score = best + min(CORROBORATION * (len(rules) - 1), CORROBORATION_CAP)
+    else:
+        score = 0.0
+    ranked = tuple(sorted(valid, key=lambda h: (-h.score, h.start)))
+    if score >= element.threshold:
+        strong = [h for h in valid if h.score >= element.threshold and not h.vague and not h.placeholder]
+        if not strong:
+            placeholders = [h for h in valid if h.placeholder]
+            if placeholders:
+                return Verdict(element_id, Status.WEAK, "placeholder", _rank(placeholders),
+                               placeholder=placeholders[0].placeholder)
+            return Verdict(element_id, Status.WEAK, "vague", ranked)
+        if element.requires_value is not None:
+            kind = element.requires_value
+            with_value = [h for h in valid if any(_value_in(lx, kind, ctx.sentence_text(h.sentence)) for lx, _ in pairs)]
+            if not with_value:
+                return Verdict(element_id, Status.WEAK, "no_value", ranked, value_kind=kind)
+            ranked = _rank(with_value) + tuple(h for h in ranked if h not in with_value)
+        return Verdict(element_id, Status.PRESENT, "covered", _rank(strong) + tuple(h for h in ranked if h not in strong))
+    if negated and element.negation == "weak" and max(h.score for h in negated) >= element.threshold:
+        return Verdict(element_id, Status.WEAK, "negated", _rank(negated))
+    if _not_applicable(ctx, pairs):
+        return Verdict(element_id, Status.NOT_APPLICABLE, "not_applicable", ())
+    return Verdict(element_id, Status.MISSING, "not_found", ())
+
+
+def _rank(hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    return tuple(sorted(hits, key=lambda h: (-h.score, h.start)))
+
+
+def _not_applicable(ctx: Context, pairs: Sequence[tuple[LanguageLexicon, ElementLexicon]]) -> bool:
+    for _, element in pairs:
+        if element.not_applicable_if is not None and element.not_applicable_if.search(ctx.text):
+            return True
+    conditions = [element.applicable_if for _, element in pairs if element.applicable_if is not None]
+    if conditions and not any(c.search(ctx.text) for c in conditions):
+        return True
+    return False
+
+
+def evidence_for(ctx: Context, hits: Sequence[Hit], limit: int = MAX_EVIDENCE) -> tuple[Evidence, ...]:
+    """Evidence spans for the best hits: their sentences, one per sentence, clipped around the match."""
+    out: list[Evidence] = []
+    seen: set[int] = set()
+    for hit in hits:
+        if hit.sentence in seen:
+            continue
+        seen.add(hit.sentence)
+        sentence = ctx.sentences[hit.sentence]
+        start, end = sentence.start, sentence.end
+        if end - start > MAX_SNIPPET:
+            start = max(sentence.start, hit.start - 150)
+            end = min(sentence.end, max(hit.end, start) + 250)
+            start, end = _word_bounds(ctx.text, start, end, sentence.start, sentence.end)
+        block = ctx.document.blocks[sentence.block]
+        out.append(Evidence(
+            text=ctx.text[start:end], start=start, end=end, page=block.page, paragraph=block.paragraph,
+            line=_line_of(ctx, block, start), section=sentence.section, rule=hit.rule,
+        ))
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def _word_bounds(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    while start > low and not text[start - 1].isspace() and start > 0:
+        start -= 1
+    while end < high and not text[end].isspace():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _line_of(ctx: Context, block: object, offset: int) -> int | None:
+    line = getattr(block, "line", None)
+    if line is None:
+        return None
+    return line + ctx.text.count("\n", getattr(block, "start", offset), offset)
+
+
+PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|per\s+cent\b|procent\b)", re.I)

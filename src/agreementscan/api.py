@@ -1,0 +1,65 @@
+"""The library API: what the CLI, the tests and other programs call."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import AgreementscanError
+from .model import ScanResult
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".docm", ".txt", ".md", ".markdown", ".text")
+
+
+def scan_text(text: str, *, language: str = "auto", report_language: str | None = None,
+              path: str | None = None) -> ScanResult:
+    """Scan agreement text given as a string (normalised to NFC with ``\\n`` line ends)."""
+    from .analyse import analyse
+    from .extract import document_from_text, normalise_text
+
+    normalised = normalise_text(text)
+    sha = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+    document = document_from_text(normalised, path=path, fmt="txt", sha256=sha)
+    return analyse(document, language=language, report_language=report_language)
+
+
+def scan_file(path: str | Path, *, language: str = "auto", report_language: str | None = None,
+              password: str | None = None, max_pages: int | None = None,
+              max_bytes: int | None = 50_000_000) -> ScanResult:
+    """Extract and scan one agreement file (PDF, DOCX, TXT or MD)."""
+    from .analyse import analyse
+    from .extract import extract
+
+    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes)
+    return analyse(document, language=language, report_language=report_language)
+
+
+def iter_files(paths: Iterable[str | Path], *, recursive: bool = True) -> Iterator[Path]:
+    """Supported files under ``paths`` (files are passed through as given), sorted per folder."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            pattern = "**/*" if recursive else "*"
+            for child in sorted(path.glob(pattern)):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def scan_folder(paths: str | Path | Iterable[str | Path], *, language: str = "auto",
+                report_language: str | None = None, recursive: bool = True,
+                ) -> Iterator[tuple[Path, ScanResult | AgreementscanError]]:
+    """Scan every supported file under ``paths``; yield (path, result or error) as each finishes.
+
+    A file that cannot be read yields its :class:`AgreementscanError` instead of stopping
+    the run, so one broken file does not spoil a folder.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    for path in iter_files(paths, recursive=recursive):
+        try:
+            yield path, scan_file(path, language=language, report_language=report_language)
+        except AgreementscanError as exc:
+            yield path, exc

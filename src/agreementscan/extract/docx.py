@@ -1,0 +1,250 @@
+"""Word .docx: body paragraphs and table rows in order, headers/footers, tracked insertions.
+
+Text is collected from each paragraph's XML rather than ``paragraph.text`` so that tracked
+insertions (``w:ins``) count and tracked deletions (``w:delText``) do not.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import ExtractionError
+from ..model import BlockKind, Document
+from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
+
+__all__ = ["read_docx"]
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = (_W + t for t in ("p", "tbl", "sdt", "sdtContent", "customXml"))
+_T, _TAB, _PTAB, _BR, _CR, _NB_HYPHEN = (_W + t for t in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen"))
+_R, _RPR, _VANISH, _PPR, _PSTYLE, _OUTLINE = (_W + t for t in ("r", "rPr", "vanish", "pPr", "pStyle", "outlineLvl"))
+_VAL = _W + "val"
+# Subtrees whose text is not in the document as it reads now: deleted and moved-away text,
+# field instructions, the duplicate fallback copy of drawings, paragraph properties.
+_SKIP = frozenset(
+    _W + t for t in ("del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr")
+) | {_MC_FALLBACK}
+
+_MAX_TOTAL_BYTES = 200_000_000
+_MAX_RATIO = 200
+_RATIO_MIN_BYTES = 10_000_000
+_HEADING_STYLES = ("heading", "kop", "title", "titel")
+_LIST_STYLES = ("list", "lijst")
+_MACRO_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+_DOCX_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _off(el: Any) -> bool:
+    return el.get(_VAL) in ("0", "false", "off")
+
+
+def _hidden(run: Any) -> bool:
+    rpr = run.find(_RPR)
+    if rpr is None:
+        return False
+    vanish = rpr.find(_VANISH)
+    return vanish is not None and not _off(vanish)
+
+
+def _collect(el: Any, out: list[str]) -> None:
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue  # comments, processing instructions, deleted text
+        if tag == _T:
+            out.append(child.text or "")
+        elif tag in (_TAB, _PTAB):
+            out.append("\t")
+        elif tag in (_BR, _CR):
+            out.append("\n")
+        elif tag == _NB_HYPHEN:
+            out.append("-")
+        elif tag == _R:
+            if not _hidden(child):
+                _collect(child, out)
+        elif tag == _P:
+            out.append("\n")  # a text box paragraph inside this paragraph
+            _collect(child, out)
+        else:
+            _collect(child, out)
+
+
+def paragraph_text(p: Any) -> str:
+    """Visible text of a ``w:p`` element including tracked insertions, stripped."""
+    out: list[str] = []
+    _collect(p, out)
+    return "".join(out).strip()
+
+
+def _body_items(parent: Any) -> Iterator[Any]:
+    """``w:p`` and ``w:tbl`` children in order, looking inside content controls."""
+    for child in parent:
+        tag = child.tag
+        if tag in (_P, _TBL):
+            yield child
+        elif tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _body_items(content)
+        elif tag == _CUSTOM_XML:
+            yield from _body_items(child)
+
+
+def _check_zip(data: bytes, path: str) -> None:
+    """Refuse zip bombs before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+        raise ExtractionError(path, f"damaged .docx: {exc}") from exc
+    total = sum(i.file_size for i in infos)
+    bomb = total > _MAX_TOTAL_BYTES or any(
+        i.file_size > _RATIO_MIN_BYTES and i.file_size > _MAX_RATIO * max(i.compress_size, 1) for i in infos
+    )
+    if bomb:
+        raise ExtractionError(path, f"refusing to open: compressed content expands to {total // 1_000_000} MB")
+
+
+def _as_plain_docx(data: bytes) -> bytes:
+    """Copy of a .docm/.dotx package whose main part is declared as a plain document.
+
+    python-docx refuses other content types; only the declaration changes, in memory,
+    and the macros are never run.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                for t in _MACRO_TYPES:
+                    content = content.replace(t, _DOCX_TYPE)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def _load(data: bytes, path: str) -> Any:
+    import docx  # heavy: imported on first use
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
+        if any(t in types for t in _MACRO_TYPES):
+            data = _as_plain_docx(data)
+        return docx.Document(io.BytesIO(data))
+    except ExtractionError:
+        raise
+    except Exception as exc:  # python-docx/lxml raise many types on broken packages
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExtractionError(path, f"damaged .docx: {reason[:120]}") from exc
+
+
+def _style_names(document: Any) -> dict[str, str]:
+    names: dict[str, str] = {}
+    try:
+        for style in document.styles:
+            if style.style_id and style.name:
+                names[style.style_id] = style.name.lower()
+    except Exception:  # a broken styles part only costs us style-based headings
+        pass
+    return names
+
+
+def _paragraph_kind(p: Any, text: str, styles: dict[str, str]) -> BlockKind:
+    ppr = p.find(_PPR)
+    style = ""
+    if ppr is not None:
+        pstyle = ppr.find(_PSTYLE)
+        if pstyle is not None:
+            style_id = pstyle.get(_VAL) or ""
+            style = styles.get(style_id, style_id.lower())
+        if ppr.find(_OUTLINE) is not None and len(text) <= 200:
+            level = ppr.find(_OUTLINE).get(_VAL)
+            if level is not None and level.isdigit() and int(level) < 9:
+                return BlockKind.HEADING
+    if style.startswith(_HEADING_STYLES) and len(text) <= 300:
+        return BlockKind.HEADING
+    if "\n" not in text and is_heading_line(text):
+        return BlockKind.HEADING
+    if style.startswith(_LIST_STYLES) or is_list_item(text):
+        return BlockKind.LIST_ITEM
+    return BlockKind.PARAGRAPH
+
+
+def _row_texts(tbl: Any, document: Any) -> Iterator[str]:
+    """One string per table row: distinct cells joined by " | "."""
+    from docx.table import Table
+
+    for row in Table(tbl, document._body).rows:
+        cells: list[str] = []
+        last = None
+        for cell in row.cells:
+            # Merged cells come back once per grid column they span.
+            if cell._tc is last:
+                continue
+            last = cell._tc
+            parts = [paragraph_text(p) for p in cell._tc.iter(_P)]
+            cells.append(" ".join(" ".join(t.split()) for t in parts if t))
+        yield " | ".join(cells) if any(cells) else ""
+
+
+def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
+    """Paragraph texts of the first section's headers and footers, deduplicated."""
+    headers: list[str] = []
+    footers: list[str] = []
+    try:
+        sections = document.sections
+        if not len(sections):
+            return headers, footers
+        section = sections[0]
+        kinds = [(section.header, headers), (section.footer, footers)]
+        if section.different_first_page_header_footer:
+            kinds += [(section.first_page_header, headers), (section.first_page_footer, footers)]
+        for part, out in kinds:
+            # A linked header has no definition; reading it would create one.
+            if part.is_linked_to_previous:
+                continue
+            for p in part._element.iter(_P):
+                text = paragraph_text(p)
+                if text and text not in out:
+                    out.append(text)
+    except Exception:  # a broken header part must not cost us the body
+        pass
+    return headers, footers
+
+
+def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
+    """Extract a .docx file's text into blocks."""
+    _check_zip(data, path)
+    document = _load(data, path)
+    styles = _style_names(document)
+    headers, footers = _header_footer_texts(document)
+    drafts: list[Draft] = [Draft(text=t, kind=BlockKind.HEADER) for t in headers]
+    index = 0
+    try:
+        body = document.element.body
+        for item in _body_items(body):
+            if item.tag == _P:
+                index += 1
+                text = paragraph_text(item)
+                if text:
+                    drafts.append(Draft(text=text, kind=_paragraph_kind(item, text, styles), paragraph=index))
+            else:
+                for row in _row_texts(item, document):
+                    index += 1
+                    if row.strip():
+                        drafts.append(Draft(text=row, kind=BlockKind.TABLE_ROW, paragraph=index))
+    except Exception as exc:  # malformed XML structures deep in the body
+        raise ExtractionError(path, f"damaged .docx: {type(exc).__name__}: {exc}"[:160]) from exc
+    promote_titles(drafts)
+    drafts.extend(Draft(text=t, kind=BlockKind.FOOTER) for t in footers)
+    if not any(d.kind not in (BlockKind.HEADER, BlockKind.FOOTER) for d in drafts):
+        raise ExtractionError(path, "empty file")
+    return build_document(drafts, fmt="docx", path=path, sha256=sha256)

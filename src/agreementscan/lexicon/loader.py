@@ -1,0 +1,348 @@
+"""Load and validate the TOML lexicons shipped in ``agreementscan.lexicons``.
+
+Every problem raises :class:`~agreementscan.errors.LexiconError` naming the file, the
+entry and (where it can be found) the line, so a person editing a lexicon can fix it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import LexiconError
+from ..model import Severity
+from .schema import (
+    LANGUAGES,
+    NEGATION_MODES,
+    RULE_STATUSES,
+    VALUE_KINDS,
+    Checklist,
+    ElementInfo,
+    ElementLexicon,
+    LanguageLexicon,
+    PitfallInfo,
+    Rule,
+    Text2,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+# spaCy Matcher token attributes we allow in lexicons; spaCy checks the rest on add.
+TOKEN_KEYS = frozenset(
+    {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "IS_DIGIT", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM",
+     "IS_UPPER", "IS_TITLE", "SHAPE", "OP", "LENGTH", "IS_SENT_START"}
+)
+
+
+def lexicon_root() -> Path:
+    """Directory of the built-in lexicons (inside the installed package)."""
+    return Path(str(resources.files("agreementscan.lexicons")))
+
+
+class _Ctx:
+    """Where we are while validating, so every error can name file, entry and line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def line_of(self, needle: str | None) -> int | None:
+        if not needle:
+            return None
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if needle in line:
+                return number
+        return None
+
+    def error(self, entry: str | None, message: str, needle: str | None = None) -> LexiconError:
+        return LexiconError(self.path, entry, message, self.line_of(needle or entry))
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LexiconError(path, None, "not valid UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise LexiconError(path, None, f"invalid TOML: {exc}", line) from None
+    return data, _Ctx(path, text)
+
+
+def _check_keys(ctx: _Ctx, entry: str, data: dict[str, Any], allowed: Iterable[str], required: Iterable[str] = ()) -> None:
+    allowed_set = set(allowed)
+    for key in data:
+        if key not in allowed_set:
+            raise ctx.error(entry, f"unknown key {key!r} (allowed: {', '.join(sorted(allowed_set))})", key)
+    for key in required:
+        if key not in data:
+            raise ctx.error(entry, f"missing required key {key!r}")
+
+
+def _str(ctx: _Ctx, entry: str, value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.error(entry, f"{key!r} must be a non-empty string")
+    return value
+
+
+def _str_list(ctx: _Ctx, entry: str, value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ctx.error(entry, f"{key!r} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _regex(ctx: _Ctx, entry: str, patterns: Iterable[str], key: str) -> re.Pattern[str]:
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    try:
+        return re.compile(joined, re.IGNORECASE)
+    except re.error as exc:
+        # Find which alternative is broken so the message points at it.
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as inner:
+                raise ctx.error(entry, f"bad regular expression in {key!r}: {pattern!r}: {inner}", pattern) from None
+        raise ctx.error(entry, f"bad regular expression in {key!r}: {exc}") from None
+
+
+def phrases_to_regex(phrases: Iterable[str]) -> str:
+    """Literal phrases as one regex: word boundaries, any whitespace between words."""
+    parts = []
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        words = [re.escape(w) for w in phrase.split()]
+        body = r"\s+".join(words)
+        left = r"\b" if re.match(r"\w", phrase) else ""
+        right = r"\b" if re.search(r"\w$", phrase) else ""
+        parts.append(f"{left}{body}{right}")
+    return "|".join(parts)
+
+
+def _text2(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> Text2:
+    value = data.get(key)
+    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+        raise ctx.error(entry, f"{key!r} needs exactly the languages {', '.join(LANGUAGES)} ({key}.nl and {key}.en)")
+    return Text2(nl=_str(ctx, entry, value["nl"], f"{key}.nl"), en=_str(ctx, entry, value["en"], f"{key}.en"))
+
+
+def _list2(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    value = data.get(key)
+    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+        raise ctx.error(entry, f"{key!r} needs exactly the languages {', '.join(LANGUAGES)}")
+    return _str_list(ctx, entry, value["nl"], f"{key}.nl"), _str_list(ctx, entry, value["en"], f"{key}.en")
+
+
+@functools.lru_cache(maxsize=8)
+def load_checklist(root: Path | None = None) -> Checklist:
+    """Load ``checklist.toml``: the five pitfalls and every element's texts."""
+    path = (root or lexicon_root()) / "checklist.toml"
+    data, ctx = _read_toml(path)
+    _check_keys(ctx, "checklist", data, ("schema", "pitfalls", "elements"), ("schema", "pitfalls", "elements"))
+    if data["schema"] != 1:
+        raise ctx.error("schema", f"unsupported schema {data['schema']!r} (expected 1)", "schema")
+    pitfalls: list[PitfallInfo] = []
+    for raw in data["pitfalls"]:
+        entry = f"pitfall {raw.get('id', '?')}"
+        _check_keys(ctx, entry, raw, ("id", "key", "title", "summary", "tip"), ("id", "key", "title", "summary", "tip"))
+        if raw["id"] not in (1, 2, 3, 4, 5):
+            raise ctx.error(entry, "pitfall id must be 1-5")
+        pitfalls.append(PitfallInfo(raw["id"], _str(ctx, entry, raw["key"], "key"), _text2(ctx, entry, raw, "title"),
+                                    _text2(ctx, entry, raw, "summary"), _text2(ctx, entry, raw, "tip")))
+    if sorted(p.id for p in pitfalls) != [1, 2, 3, 4, 5]:
+        raise ctx.error("pitfalls", "need exactly the pitfalls 1, 2, 3, 4 and 5")
+    elements: list[ElementInfo] = []
+    keys = ("id", "pitfall", "severity", "name", "description", "why", "advice", "questions", "searched_for",
+            "example_present", "example_weak")
+    for raw in data["elements"]:
+        entry = str(raw.get("id", "?"))
+        _check_keys(ctx, entry, raw, keys, keys)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", entry):
+            raise ctx.error(entry, "element id must be lower_snake_case")
+        if raw["pitfall"] not in (1, 2, 3, 4, 5):
+            raise ctx.error(entry, f"pitfall must be 1-5, not {raw['pitfall']!r}")
+        try:
+            severity = Severity(raw["severity"])
+        except ValueError:
+            raise ctx.error(entry, f"severity must be one of error, warning, info, not {raw['severity']!r}") from None
+        q_nl, q_en = _list2(ctx, entry, raw, "questions")
+        s_nl, s_en = _list2(ctx, entry, raw, "searched_for")
+        elements.append(ElementInfo(
+            id=entry, pitfall=raw["pitfall"], severity=severity, name=_text2(ctx, entry, raw, "name"),
+            description=_text2(ctx, entry, raw, "description"), why=_text2(ctx, entry, raw, "why"),
+            advice=_text2(ctx, entry, raw, "advice"), questions_nl=q_nl, questions_en=q_en,
+            searched_for_nl=s_nl, searched_for_en=s_en,
+            example_present=_text2(ctx, entry, raw, "example_present"),
+            example_weak=_text2(ctx, entry, raw, "example_weak"),
+        ))
+    seen: set[str] = set()
+    for info in elements:
+        if info.id in seen:
+            raise ctx.error(info.id, "duplicate element id")
+        seen.add(info.id)
+    return Checklist(tuple(pitfalls), tuple(elements))
+
+
+_ELEMENT_KEYS = ("element", "headings", "heading_weight", "threshold", "requires_value", "negation", "negations",
+                 "applicable_if", "not_applicable_if", "rules", "examples")
+_RULE_KEYS = ("id", "pattern", "phrases", "tokens", "weight", "status", "context", "exclude", "value", "negatable")
+
+
+def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
+    if not isinstance(raw, dict):
+        raise ctx.error(element, "every [[rules]] entry must be a table")
+    local = raw.get("id")
+    if not isinstance(local, str) or not re.fullmatch(r"[a-z0-9_]+", local):
+        raise ctx.error(element, f"rule id must be lower_snake_case, not {local!r}", str(local))
+    entry = f"{lang}.{element}.{local}"
+    _check_keys(ctx, entry, raw, _RULE_KEYS, ("id",))
+    kinds = [k for k in ("pattern", "phrases", "tokens") if k in raw]
+    if len(kinds) != 1:
+        raise ctx.error(entry, "a rule needs exactly one of 'pattern', 'phrases' or 'tokens'", f'"{local}"')
+    regex = tokens = None
+    if "pattern" in raw:
+        regex = _regex(ctx, entry, [_str(ctx, entry, raw["pattern"], "pattern")], "pattern")
+    elif "phrases" in raw:
+        regex = _regex(ctx, entry, [phrases_to_regex(_str_list(ctx, entry, raw["phrases"], "phrases"))], "phrases")
+    else:
+        pattern = raw["tokens"]
+        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+            raise ctx.error(entry, "'tokens' must be a list of token tables, e.g. [{LOWER = \"notice\"}]")
+        for token in pattern:
+            for key in token:
+                if key not in TOKEN_KEYS:
+                    raise ctx.error(entry, f"unknown token attribute {key!r} (allowed: {', '.join(sorted(TOKEN_KEYS))})", key)
+        tokens = tuple(pattern)
+    weight = raw.get("weight", 2.0)
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0.1 <= weight <= 5:
+        raise ctx.error(entry, f"weight must be a number from 0.1 to 5, not {weight!r}", f'"{local}"')
+    status = raw.get("status", "present")
+    if status not in RULE_STATUSES:
+        raise ctx.error(entry, f"status must be one of {', '.join(RULE_STATUSES)}, not {status!r}", f'"{local}"')
+    value = raw.get("value")
+    if value is not None and value not in VALUE_KINDS:
+        raise ctx.error(entry, f"value must be one of {', '.join(VALUE_KINDS)}, not {value!r}", f'"{local}"')
+    negatable = raw.get("negatable", True)
+    if not isinstance(negatable, bool):
+        raise ctx.error(entry, "negatable must be true or false", f'"{local}"')
+    context = _regex(ctx, entry, _str_list(ctx, entry, raw["context"], "context"), "context") if "context" in raw else None
+    exclude = _regex(ctx, entry, _str_list(ctx, entry, raw["exclude"], "exclude"), "exclude") if "exclude" in raw else None
+    return Rule(id=entry, weight=float(weight), regex=regex, tokens=tokens, status=status, context=context,
+                exclude=exclude, value=value, negatable=negatable)
+
+
+def load_element(path: Path, lang: str, known_ids: Iterable[str] | None = None) -> ElementLexicon:
+    """Load one ``<lang>/<element>.toml`` file."""
+    data, ctx = _read_toml(path)
+    element = data.get("element")
+    if not isinstance(element, str):
+        raise ctx.error(None, "missing 'element = \"<id>\"' at the top")
+    if element != path.stem:
+        raise ctx.error(element, f"element id {element!r} does not match the file name {path.name!r}", "element")
+    if known_ids is not None and element not in set(known_ids):
+        raise ctx.error(element, "unknown element id (not in checklist.toml)", "element")
+    _check_keys(ctx, element, data, _ELEMENT_KEYS, ("element",))
+    rules_raw = data.get("rules", [])
+    if not isinstance(rules_raw, list):
+        raise ctx.error(element, "'rules' must be an array of tables ([[rules]])")
+    rules = tuple(_load_rule(ctx, lang, element, raw) for raw in rules_raw)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise ctx.error(rule.id, "duplicate rule id", rule.id.rsplit(".", 1)[1])
+        seen.add(rule.id)
+    if not rules and "headings" not in data:
+        raise ctx.error(element, "needs at least one rule or a 'headings' list")
+
+    def opt_regex(key: str) -> re.Pattern[str] | None:
+        return _regex(ctx, element, _str_list(ctx, element, data[key], key), key) if key in data else None
+
+    def number(key: str, default: float, low: float, high: float) -> float:
+        value = data.get(key, default)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
+            raise ctx.error(element, f"{key} must be a number from {low} to {high}", key)
+        return float(value)
+
+    requires_value = data.get("requires_value")
+    if requires_value is not None and requires_value not in VALUE_KINDS:
+        raise ctx.error(element, f"requires_value must be one of {', '.join(VALUE_KINDS)}", "requires_value")
+    negation = data.get("negation", "weak")
+    if negation not in NEGATION_MODES:
+        raise ctx.error(element, f"negation must be one of {', '.join(NEGATION_MODES)}", "negation")
+    examples = data.get("examples", {})
+    if not isinstance(examples, dict):
+        raise ctx.error(element, "[examples] must be a table with positive, weak and negative lists")
+    _check_keys(ctx, f"{element}.examples", examples, ("positive", "weak", "negative"))
+    return ElementLexicon(
+        element=element,
+        path=str(path),
+        rules=rules,
+        headings=opt_regex("headings"),
+        heading_weight=number("heading_weight", 2.5, 0.1, 5),
+        threshold=number("threshold", 2.0, 0.1, 10),
+        requires_value=requires_value,
+        negation=negation,
+        negations=opt_regex("negations"),
+        applicable_if=opt_regex("applicable_if"),
+        not_applicable_if=opt_regex("not_applicable_if"),
+        examples_positive=_str_list(ctx, element, examples.get("positive", []), "positive") if examples.get("positive") else (),
+        examples_weak=_str_list(ctx, element, examples.get("weak", []), "weak") if examples.get("weak") else (),
+        examples_negative=_str_list(ctx, element, examples.get("negative", []), "negative") if examples.get("negative") else (),
+    )
+
+
+def _load_common(path: Path, lang: str) -> dict[str, Any]:
+    data, ctx = _read_toml(path)
+    keys = ("language", "stopwords", "negation_cues", "placeholders", "abbreviations", "values")
+    _check_keys(ctx, "common", data, keys, keys)
+    if data["language"] != lang:
+        raise ctx.error("language", f"language must be {lang!r}", "language")
+    values = data["values"]
+    if not isinstance(values, dict):
+        raise ctx.error("values", "[values] must be a table")
+    _check_keys(ctx, "values", values, VALUE_KINDS, VALUE_KINDS)
+    return {
+        "stopwords": frozenset(w.lower() for w in _str_list(ctx, "stopwords", data["stopwords"], "stopwords")),
+        "negation_cues": _regex(ctx, "negation_cues", _str_list(ctx, "negation_cues", data["negation_cues"], "negation_cues"), "negation_cues"),
+        "placeholders": _regex(ctx, "placeholders", _str_list(ctx, "placeholders", data["placeholders"], "placeholders"), "placeholders"),
+        "abbreviations": _str_list(ctx, "abbreviations", data["abbreviations"], "abbreviations"),
+        "values": {k: _regex(ctx, f"values.{k}", _str_list(ctx, f"values.{k}", v, k), k) for k, v in values.items()},
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
+    """Load and validate one language's lexicon directory (``<root>/<lang>/``)."""
+    if lang not in LANGUAGES:
+        raise LexiconError(str(root or lexicon_root()), lang, f"unsupported language (supported: {', '.join(LANGUAGES)})")
+    base = root or lexicon_root()
+    checklist = load_checklist(root)
+    folder = base / lang
+    if not folder.is_dir():
+        raise LexiconError(folder, None, "lexicon folder not found")
+    common = _load_common(folder / "common.toml", lang)
+    ids = [e.id for e in checklist.elements]
+    elements: dict[str, ElementLexicon] = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == "common.toml":
+            continue
+        element = load_element(path, lang, ids)
+        elements[element.element] = element
+    missing = [i for i in ids if i not in elements]
+    if missing:
+        raise LexiconError(folder, None, f"no lexicon file for element(s): {', '.join(missing)}")
+    return LanguageLexicon(language=lang, elements=elements, **common)
