@@ -21,6 +21,8 @@ SECTION_BONUS = 1.0
 VALUE_BONUS = 0.5
 CORROBORATION = 0.25
 CORROBORATION_CAP = 1.0
+DEFINITION_PENALTY = 1.0
+"""A defined term ('"Affiliate" means ...') names a thing without agreeing to it."""
 NEGATION_WINDOW = 60
 """Characters before a match in which a negation cue counts ("shall not terminate for...")."""
 MAX_EVIDENCE = 3
@@ -68,6 +70,34 @@ class Context:
         for rule_id, start, end in token_hits:
             self.token_hits.setdefault(rule_id, []).append((start, end))
         self._sentence_text: dict[int, str] = {}
+        self._skipped: dict[str, frozenset[int]] = {}
+        self._definitional: dict[str, frozenset[int]] = {}
+
+    def skipped(self, lexicon: LanguageLexicon) -> frozenset[int]:
+        """Sentences that never count: tables of contents and the language's ignore list."""
+        cached = self._skipped.get(lexicon.language)
+        if cached is None:
+            found = set()
+            for i in range(len(self.sentences)):
+                s_text = self.sentence_text(i)
+                if _is_toc(s_text) or (lexicon.ignore is not None and lexicon.ignore.search(s_text)):
+                    found.add(i)
+            cached = self._skipped[lexicon.language] = frozenset(found)
+        return cached
+
+    def definitional(self, lexicon: LanguageLexicon) -> frozenset[int]:
+        """Sentences that define a term, or stand under a definitions heading."""
+        cached = self._definitional.get(lexicon.language)
+        if cached is None:
+            found = set()
+            pattern = lexicon.definitions
+            if pattern is not None:
+                for i, sentence in enumerate(self.sentences):
+                    head = self.sentence_text(i)[:200]
+                    if pattern.search(head) or (sentence.section and _DEFINITIONS_HEADING.search(sentence.section)):
+                        found.add(i)
+            cached = self._definitional[lexicon.language] = frozenset(found)
+        return cached
 
     def sentence_text(self, i: int) -> str:
         cached = self._sentence_text.get(i)
@@ -75,6 +105,15 @@ class Context:
             s = self.sentences[i]
             cached = self._sentence_text[i] = self.text[s.start:s.end]
         return cached
+
+
+# A table-of-contents line: several "title page-number clause-number" runs in one sentence.
+_TOC_ENTRY = re.compile(r"[^\W\d]\s+\d{1,3}\s+(?:\d{1,2}\.\d{1,2}|article|section|artikel)\b|\.{4,}\s*\d+", re.I)
+
+
+def _is_toc(text: str) -> bool:
+    return len(_TOC_ENTRY.findall(text)) >= 3
+_DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined terms|begripsbepalingen|definities|begrippen)\b", re.I)
 
 
 def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
@@ -96,11 +135,14 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
     def in_section(sentence: Sentence) -> bool:
         return headings is not None and sentence.section is not None and bool(headings.search(sentence.section))
 
+    skip = ctx.skipped(lexicon)
+    definitional = ctx.definitional(lexicon)
+
     for rule in element.rules:
         last_sentence = -1
         for start, end in _matches(ctx, rule):
             i = ctx.index.at(start)
-            if i is None or i == last_sentence:
+            if i is None or i == last_sentence or i in skip:
                 continue  # one hit per rule per sentence is enough
             sentence = ctx.sentences[i]
             s_text = ctx.sentence_text(i)
@@ -118,6 +160,8 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
                     negated = bool(lexicon.negation_cues.search(before))
             placeholder = lexicon.placeholders.search(s_text)
             score = rule.weight
+            if i in definitional:
+                score -= DEFINITION_PENALTY
             if in_section(sentence):
                 score += SECTION_BONUS
             if _value_in(lexicon, rule.value, s_text):
@@ -127,7 +171,7 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
     if headings is not None:
         rule_id = f"{lexicon.language}.{element.element}.heading"
         for i, sentence in enumerate(ctx.sentences):
-            if not sentence.heading or not sentence.section or not headings.search(sentence.section):
+            if not sentence.heading or not sentence.section or not headings.search(sentence.section) or i in skip:
                 continue
             # Point the evidence at the first sentence under the heading: that is the clause.
             target = i

@@ -22,6 +22,10 @@ _NUMBERING = re.compile(
 _VERB = re.compile(r"\b(shall|will|may|must|is|are|has|have|zal|zullen|kan|kunnen|is|zijn|wordt|worden|heeft|hebben)\b", re.I)
 
 
+# Page furniture that looks like a heading but names no section.
+_NOT_HEADING = re.compile(r"^\s*(?:page\s+\d+|pagina\s+\d+|source:|bron:|\d+\s*$|-\s*\d+\s*-|\(?[a-z]\)\s*$|table of contents|inhoudsopgave)", re.I)
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -36,6 +40,8 @@ def inline_heading(text: str) -> str | None:
     """Return the title if ``text`` reads like a heading, else None."""
     stripped = text.strip()
     if not stripped or len(stripped) > 90:
+        return None
+    if _NOT_HEADING.match(stripped):
         return None
     title = _NUMBERING.sub("", stripped, count=1).strip(" .:-–\t")
     if not title or len(title) > 70:

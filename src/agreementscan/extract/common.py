@@ -255,7 +255,10 @@ def is_standalone_title(line: str) -> bool:
     if not text or "\n" in text or len(text) > 60 or text[-1] in ".,;!?" or ":" in text:
         return False
     words = _words(text)
-    return 1 <= len(words) <= 6 and _is_capitalised(words[0]) and any(c.isalpha() for c in text)
+    if not 1 <= len(words) <= 6 or not _is_capitalised(words[0]) or any(c.isdigit() for c in text):
+        return False
+    # Title Case ("Payment Terms"), or a short Dutch sentence-case title ("Gehanteerde afkortingen").
+    return _is_all_caps(text) or _is_title_case(text) or len(words) <= 3
 
 
 def promote_titles(drafts: list[Draft]) -> None:

@@ -217,7 +217,7 @@ def _edge_is_top(line: _Line, page: _Page) -> bool:
     return page.lines.index(line) < len(page.lines) / 2
 
 
-def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page], path: str) -> list[str]:
+def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -> list[str]:
     """Replace text lines inside ruled tables with TABLE_ROW lines (cells joined by " | ")."""
     wanted = [p for p in pages if p.table_candidate]
     if not wanted:
@@ -423,7 +423,7 @@ def read_pdf(
         shown = ", ".join(str(n) for n in empty[:10]) + (" …" if len(empty) > 10 else "")
         warnings.append(f"{len(empty)} of {count} pages have no text layer (scanned?): {shown}")
 
-    warnings.extend(_insert_tables(data, password, pages, path))
+    warnings.extend(_insert_tables(data, password, pages))
     _mark_headers_footers(pages)
     drafts: list[Draft] = []
     for page in pages:

@@ -307,8 +307,8 @@ def load_element(path: Path, lang: str, known_ids: Iterable[str] | None = None) 
 
 def _load_common(path: Path, lang: str) -> dict[str, Any]:
     data, ctx = _read_toml(path)
-    keys = ("language", "stopwords", "negation_cues", "placeholders", "abbreviations", "values")
-    _check_keys(ctx, "common", data, keys, keys)
+    keys = ("language", "stopwords", "negation_cues", "placeholders", "abbreviations", "values", "ignore", "definitions")
+    _check_keys(ctx, "common", data, keys, keys[:6])
     if data["language"] != lang:
         raise ctx.error("language", f"language must be {lang!r}", "language")
     values = data["values"]
@@ -320,6 +320,8 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
         "negation_cues": _regex(ctx, "negation_cues", _str_list(ctx, "negation_cues", data["negation_cues"], "negation_cues"), "negation_cues"),
         "placeholders": _regex(ctx, "placeholders", _str_list(ctx, "placeholders", data["placeholders"], "placeholders"), "placeholders"),
         "abbreviations": _str_list(ctx, "abbreviations", data["abbreviations"], "abbreviations"),
+        "ignore": _regex(ctx, "ignore", _str_list(ctx, "ignore", data["ignore"], "ignore"), "ignore") if "ignore" in data else None,
+        "definitions": _regex(ctx, "definitions", _str_list(ctx, "definitions", data["definitions"], "definitions"), "definitions") if "definitions" in data else None,
         "values": {k: _regex(ctx, f"values.{k}", _str_list(ctx, f"values.{k}", v, k), k) for k, v in values.items()},
     }
 

@@ -137,3 +137,7 @@ class LanguageLexicon:
     abbreviations: tuple[str, ...]
     values: dict[str, re.Pattern[str]]
     elements: dict[str, ElementLexicon] = field(default_factory=dict)
+    ignore: re.Pattern[str] | None = None
+    """Sentences that never count as evidence (filing legends, signature blocks)."""
+    definitions: re.Pattern[str] | None = None
+    """Sentences that only define a term; hits there count for less."""
