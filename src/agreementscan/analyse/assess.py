@@ -145,6 +145,8 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             if i is None or i == last_sentence or i in skip:
                 continue  # one hit per rule per sentence is enough
             sentence = ctx.sentences[i]
+            if sentence.heading:
+                continue  # headings count through the element's heading patterns, once
             s_text = ctx.sentence_text(i)
             if rule.context is not None and not rule.context.search(s_text):
                 continue
@@ -184,9 +186,12 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             s_text = ctx.sentence_text(target)
             placeholder = lexicon.placeholders.search(s_text)
             negated = bool(element.negations is not None and element.negations.search(s_text))
+            # The clause under the heading decides how firm the heading is: if the rules
+            # found it vague there, the heading alone must not make the element present.
+            vague = any(h.vague for h in hits if h.sentence == target)
             hits.append(Hit(rule_id, ctx.sentences[target].start, ctx.sentences[target].end, target,
                             element.heading_weight, negated, placeholder.group() if placeholder else None,
-                            heading=True))
+                            vague=vague, heading=True))
     return hits
 
 
@@ -207,12 +212,18 @@ def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, 
     ranked = tuple(sorted(valid, key=lambda h: (-h.score, h.start)))
     if score >= element.threshold:
         strong = [h for h in valid if h.score >= element.threshold and not h.vague and not h.placeholder]
+        # An unfinished clause ("[●]", "TBD") about the element makes it weak even when
+        # other sentences look complete: the draft is not ready to sign on this point.
+        placeholders = [h for h in valid if h.placeholder and not h.vague and h.score >= element.threshold]
+        if placeholders:
+            return Verdict(element_id, Status.WEAK, "placeholder", _rank(placeholders) + tuple(h for h in ranked if h not in placeholders),
+                           placeholder=placeholders[0].placeholder)
         if not strong:
-            placeholders = [h for h in valid if h.placeholder]
-            if placeholders:
-                return Verdict(element_id, Status.WEAK, "placeholder", _rank(placeholders),
-                               placeholder=placeholders[0].placeholder)
             return Verdict(element_id, Status.WEAK, "vague", ranked)
+        # Judge both sides on the clauses under the element's own heading when there are any.
+        focused = [h for h in strong if h.score >= element.threshold + SECTION_BONUS] or strong
+        if element.each_party and not _both_sides(ctx, focused):
+            return Verdict(element_id, Status.WEAK, "one_side", _rank(strong) + tuple(h for h in ranked if h not in strong))
         if element.requires_value is not None:
             kind = element.requires_value
             with_value = [h for h in valid if any(_value_in(lx, kind, ctx.sentence_text(h.sentence)) for lx, _ in pairs)]
@@ -225,6 +236,26 @@ def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, 
     if _not_applicable(ctx, pairs):
         return Verdict(element_id, Status.NOT_APPLICABLE, "not_applicable", ())
     return Verdict(element_id, Status.MISSING, "not_found", ())
+
+
+_SUBJECT = re.compile(
+    r"^\W*(?:\(?[0-9a-z]{1,3}[.)]\s*)*(?:[0-9]+(?:\.[0-9]+)*\.?\s*)?(?:(?:the|de|het)\s+)?"
+    r"((?:[A-Z][\w&'’-]*\s?){1,4}|each party|both parties|the parties|either party|partijen|elke partij|iedere partij|beide partijen)",
+)
+_BOTH = re.compile(r"\b(?:each|both|either|all) part(?:y|ies)\b|\bthe parties\b|\b(?:partijen|elke partij|iedere partij|beide partijen|ieder der partijen|elk der partijen)\b", re.I)
+
+
+def _both_sides(ctx: Context, hits: Sequence[Hit]) -> bool:
+    """True when the hits cover more than one party (or name each party together)."""
+    actors: set[str] = set()
+    for hit in hits:
+        s_text = ctx.sentence_text(hit.sentence)
+        if _BOTH.search(s_text[:120]):
+            return True
+        match = _SUBJECT.match(s_text)
+        if match:
+            actors.add(match.group(1).strip().lower())
+    return len(actors) >= 2
 
 
 def _rank(hits: Sequence[Hit]) -> tuple[Hit, ...]:

@@ -20,6 +20,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Only vague or open-ended wording, without a firm commitment.",
         "nl": "Alleen vage of open formuleringen, zonder harde afspraak.",
     },
+    "one_side": {
+        "en": "Only one party's side is set out; the other party's part is missing or vague.",
+        "nl": "Alleen de inbreng of rol van één partij is vastgelegd; die van de ander ontbreekt of is vaag.",
+    },
     "no_value": {
         "en": "Mentioned, but without {value}.",
         "nl": "Genoemd, maar zonder {value}.",

@@ -197,7 +197,7 @@ def load_checklist(root: Path | None = None) -> Checklist:
     return Checklist(tuple(pitfalls), tuple(elements))
 
 
-_ELEMENT_KEYS = ("element", "headings", "heading_weight", "threshold", "requires_value", "negation", "negations",
+_ELEMENT_KEYS = ("element", "each_party", "headings", "heading_weight", "threshold", "requires_value", "negation", "negations",
                  "applicable_if", "not_applicable_if", "rules", "examples")
 _RULE_KEYS = ("id", "pattern", "phrases", "tokens", "weight", "status", "context", "exclude", "value", "negatable")
 
@@ -299,10 +299,18 @@ def load_element(path: Path, lang: str, known_ids: Iterable[str] | None = None) 
         negations=opt_regex("negations"),
         applicable_if=opt_regex("applicable_if"),
         not_applicable_if=opt_regex("not_applicable_if"),
+        each_party=_bool(ctx, element, data, "each_party"),
         examples_positive=_str_list(ctx, element, examples.get("positive", []), "positive") if examples.get("positive") else (),
         examples_weak=_str_list(ctx, element, examples.get("weak", []), "weak") if examples.get("weak") else (),
         examples_negative=_str_list(ctx, element, examples.get("negative", []), "negative") if examples.get("negative") else (),
     )
+
+
+def _bool(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ctx.error(entry, f"{key} must be true or false", key)
+    return value
 
 
 def _load_common(path: Path, lang: str) -> dict[str, Any]:

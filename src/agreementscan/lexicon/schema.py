@@ -121,6 +121,8 @@ class ElementLexicon:
     """If given and nothing in the document matches, a gap is ``not_applicable``."""
     not_applicable_if: re.Pattern[str] | None = None
     """If anything matches and the element is not covered, it is ``not_applicable``."""
+    each_party: bool = False
+    """Present only when more than one party's side is stated (else weak: one-sided)."""
     examples_positive: tuple[str, ...] = ()
     examples_weak: tuple[str, ...] = ()
     examples_negative: tuple[str, ...] = ()
