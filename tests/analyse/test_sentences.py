@@ -1,0 +1,36 @@
+"""Sentence splitting with legal abbreviations, and inline headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from agreementscan.analyse.sentences import inline_heading, split_sentences
+from agreementscan.extract import document_from_text
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("7. TERM AND TERMINATION.", "TERM AND TERMINATION"),
+    ("Article 9 Beëindiging", "Beëindiging"),
+    ("12.2 Termination for Convenience.", "Termination for Convenience"),
+    ("The Parties shall meet quarterly.", None),
+    ("Page 14", None),
+])
+def test_inline_heading(text: str, title: str | None) -> None:
+    assert inline_heading(text) == title
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = "Acme Inc. and Beta B.V. agree as set out in Sec. 4 of the Annex. The term is five years."
+    document = document_from_text(text)
+    sentences, _ = split_sentences(document, "en")
+    assert [document.text[s.start:s.end] for s in sentences] == [
+        "Acme Inc. and Beta B.V. agree as set out in Sec. 4 of the Annex.", "The term is five years."]
+
+
+def test_sections_follow_inline_headings() -> None:
+    text = "8. CONFIDENTIALITY. Each Party shall keep all information secret. 9. GOVERNING LAW. Dutch law applies."
+    document = document_from_text(text)
+    sentences, _ = split_sentences(document, "en")
+    sections = {document.text[s.start:s.end]: s.section for s in sentences if not s.heading}
+    assert sections["Each Party shall keep all information secret."] == "CONFIDENTIALITY"
+    assert sections["Dutch law applies."] == "GOVERNING LAW"
