@@ -69,7 +69,7 @@ def test_json_shape_and_key_order(result: ScanResult, document_text: str) -> Non
     assert [list(p) for p in data["pitfalls"]] == [["id", "key", "title", "tip", "score"]] * 3
     for element in data["elements"]:
         assert list(element) == [
-            "id", "name", "pitfall", "status", "severity", "reason", "advice", "evidence",
+            "id", "name", "pitfall", "status", "severity", "reason", "advice", "questions", "evidence",
         ]  # fmt: skip
         for ev in element["evidence"]:
             assert list(ev) == EVIDENCE_KEYS

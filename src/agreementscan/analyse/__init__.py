@@ -86,7 +86,8 @@ def _element_result(ctx: Context, checklist: Checklist, verdict: Verdict, lang: 
     if verdict.cause == "covered":
         section = evidence[0].section if evidence else None
         where = t("where_section", lang, section=_short(section)) if section else ""
-        reason = t("covered", lang, where=where, n=len({h.sentence for h in verdict.hits}))
+        count = len({h.sentence for h in verdict.hits})
+        reason = t("covered", lang, where=where, n=count, passages=t("passage" if count == 1 else "passages", lang))
     elif verdict.cause == "placeholder":
         reason = t("placeholder", lang, placeholder=verdict.placeholder or "")
     elif verdict.cause == "no_value":

@@ -16,7 +16,7 @@ from .pipeline import chunks, get_nlp
 
 _NUMBERING = re.compile(
     r"^\s*(?:(?:article|artikel|section|clause|chapter|hoofdstuk|paragraaf|schedule|exhibit|annex|bijlage|§)\s*)?"
-    r"(?:[0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])?[.)]?\s*",
+    r"(?:[0-9]+(?:\.[0-9]+)*[.)]?|\(?(?:[ivxlc]+|[a-z])[.)])?\s*",
     re.IGNORECASE,
 )
 _VERB = re.compile(r"\b(shall|will|may|must|is|are|has|have|zal|zullen|kan|kunnen|is|zijn|wordt|worden|heeft|hebben)\b", re.I)
@@ -43,7 +43,10 @@ def inline_heading(text: str) -> str | None:
         return None
     if _NOT_HEADING.match(stripped):
         return None
-    title = _NUMBERING.sub("", stripped, count=1).strip(" .:-–\t")
+    numbered = _NUMBERING.match(stripped)
+    has_number = bool(numbered and numbered.group().strip())
+    title = stripped[numbered.end():] if numbered else stripped
+    title = title.strip(" .:-–\t")
     if not title or len(title) > 70:
         return None
     words = title.split()
@@ -55,7 +58,10 @@ def inline_heading(text: str) -> str | None:
     if _VERB.search(title):
         return None
     long_words = [w for w in words if len(w) > 3]
-    if long_words and all(w[0].isupper() for w in long_words) and stripped.rstrip()[-1:] in (".", ":", "") and words[0][0].isupper():
+    closed = stripped.rstrip()[-1:] in (".", ":")
+    # A capitalised phrase is a heading when it is numbered ("Article 9 Beëindiging") or
+    # closed by a full stop or colon ("Termination for Convenience."), not mid-sentence.
+    if long_words and all(w[0].isupper() for w in long_words) and words[0][0].isupper() and (closed or has_number):
         return title
     return None
 

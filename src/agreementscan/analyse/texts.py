@@ -4,9 +4,11 @@ from __future__ import annotations
 
 _TEXTS: dict[str, dict[str, str]] = {
     "covered": {
-        "en": "Covered{where}; {n} passage(s) found.",
-        "nl": "Geregeld{where}; {n} passage(s) gevonden.",
+        "en": "Covered{where} ({n} {passages}).",
+        "nl": "Geregeld{where} ({n} {passages}).",
     },
+    "passage": {"en": "passage", "nl": "passage"},
+    "passages": {"en": "passages", "nl": "passages"},
     "where_section": {"en": " under “{section}”", "nl": " onder “{section}”"},
     "placeholder": {
         "en": "Mentioned, but left open with a placeholder (“{placeholder}”).",

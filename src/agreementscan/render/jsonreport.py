@@ -62,6 +62,7 @@ def element_dict(element: ElementResult) -> dict[str, Any]:
         "severity": Severity(element.severity).value,
         "reason": element.reason,
         "advice": element.advice,
+        "questions": list(element.questions),
         "evidence": [evidence_dict(e) for e in element.evidence],
     }
 
