@@ -21,7 +21,7 @@ SECTION_BONUS = 1.0
 VALUE_BONUS = 0.5
 CORROBORATION = 0.25
 CORROBORATION_CAP = 1.0
-DEFINITION_PENALTY = 1.0
+DEFINITION_PENALTY = 1.5
 """A defined term ('"Affiliate" means ...') names a thing without agreeing to it."""
 NEGATION_WINDOW = 60
 """Characters before a match in which a negation cue counts ("shall not terminate for...")."""
