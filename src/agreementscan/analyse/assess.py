@@ -63,6 +63,9 @@ class Context:
                  lexicons: Sequence[LanguageLexicon]) -> None:
         self.document = document
         self.text = document.text
+        lower = document.text.lower()
+        # Lower-casing can change the length of a few characters (İ); offsets must not move.
+        self.lower: str | None = lower if len(lower) == len(document.text) else None
         self.sentences = sentences
         self.index = SentenceIndex(sentences)
         self.lexicons = lexicons
@@ -117,6 +120,8 @@ _DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined ter
 
 
 def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
+    if rule.lower_regex is not None and ctx.lower is not None:
+        return [(m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start()]
     if rule.regex is not None:
         return [(m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start()]
     return ctx.token_hits.get(rule.id, [])

@@ -241,7 +241,12 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
         raise ctx.error(entry, "negatable must be true or false", f'"{local}"')
     context = _regex(ctx, entry, _str_list(ctx, entry, raw["context"], "context"), "context") if "context" in raw else None
     exclude = _regex(ctx, entry, _str_list(ctx, entry, raw["exclude"], "exclude"), "exclude") if "exclude" in raw else None
-    return Rule(id=entry, weight=float(weight), regex=regex, tokens=tokens, status=status, context=context,
+    lower_regex = None
+    # Python's re is markedly slower with IGNORECASE; matching lower-cased text with a
+    # case-sensitive pattern is equivalent unless the pattern spells upper-case letters.
+    if regex is not None and not re.search(r"(?<!\\)[A-Z]", regex.pattern):
+        lower_regex = re.compile(regex.pattern)
+    return Rule(id=entry, weight=float(weight), regex=regex, lower_regex=lower_regex, tokens=tokens, status=status, context=context,
                 exclude=exclude, value=value, negatable=negatable)
 
 
