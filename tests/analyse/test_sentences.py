@@ -34,3 +34,13 @@ def test_sections_follow_inline_headings() -> None:
     sections = {document.text[s.start:s.end]: s.section for s in sentences if not s.heading}
     assert sections["Each Party shall keep all information secret."] == "CONFIDENTIALITY"
     assert sections["Dutch law applies."] == "GOVERNING LAW"
+
+
+def test_token_rules_match_lemmas_of_capitalised_words() -> None:
+    from agreementscan.analyse import _matcher
+
+    document = document_from_text("EITHER PARTY MAY TERMINATE THE AGREEMENT. Alpha Terminated the Collaboration.")
+    _, token_hits = split_sentences(document, "en", matchers={"en": _matcher("en")})
+    found = [(rule, document.text[s:e]) for rule, s, e in token_hits if rule == "en.termination.terminate_lemma"]
+    assert found == [("en.termination.terminate_lemma", "TERMINATE THE AGREEMENT"),
+                     ("en.termination.terminate_lemma", "Terminated the Collaboration")]

@@ -20,6 +20,36 @@ MAX_CHUNK = 100_000
 """Characters per spaCy call; long blocks are cut at whitespace so memory stays flat."""
 
 
+class _LowerLemma:
+    """Give capitalised words ("Terminated", "Partijen") the lemma of their lower-case form.
+
+    The lookup tables are case-sensitive (the English one only knows lower-case forms), so
+    without this a word at the start of a sentence or in a heading keeps its own text.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.table: object | None = None
+
+    def __call__(self, doc):  # type: ignore[no-untyped-def]
+        if self.table is None:
+            self.table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        table = self.table
+        for token in doc:
+            text = token.text
+            if token.lemma_ == text and not text.islower():
+                lower = text.lower()
+                token.lemma_ = table.get(lower, lower)  # type: ignore[attr-defined]
+        return doc
+
+
+def _register() -> None:
+    from spacy.language import Language as _Language
+
+    if "agreementscan_lower_lemma" not in _Language.factories:
+        _Language.factory("agreementscan_lower_lemma", func=lambda nlp, name: _LowerLemma(nlp))
+
+
 @functools.lru_cache(maxsize=4)
 def get_nlp(lang: str) -> Language:
     """Return the cached pipeline for ``lang`` (``nl`` or ``en``)."""
@@ -34,6 +64,8 @@ def get_nlp(lang: str) -> Language:
             nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    _register()
+    nlp.add_pipe("agreementscan_lower_lemma")
     try:
         nlp.initialize()
     except (OSError, ValueError) as exc:  # lookup tables missing: a broken install, not user error
