@@ -74,7 +74,26 @@ class Context:
             self.token_hits.setdefault(rule_id, []).append((start, end))
         self._sentence_text: dict[int, str] = {}
         self._skipped: dict[str, frozenset[int]] = {}
+        self._anchor_sentences: dict[str, frozenset[int]] = {}
         self._definitional: dict[str, frozenset[int]] = {}
+
+    def sentences_with(self, anchors: tuple[str, ...]) -> list[int]:
+        """Indices of sentences whose lower-cased text contains any of ``anchors``, in order."""
+        found: set[int] = set()
+        for anchor in anchors:
+            cached = self._anchor_sentences.get(anchor)
+            if cached is None:
+                hits: set[int] = set()
+                text = self.lower or ""
+                start = text.find(anchor)
+                while start != -1:
+                    i = self.index.at(start)
+                    if i is not None:
+                        hits.add(i)
+                    start = text.find(anchor, start + 1)
+                cached = self._anchor_sentences[anchor] = frozenset(hits)
+            found |= cached
+        return sorted(found)
 
     def skipped(self, lexicon: LanguageLexicon) -> frozenset[int]:
         """Sentences that never count: tables of contents and the language's ignore list."""
@@ -120,6 +139,15 @@ _DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined ter
 
 
 def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
+    if rule.anchors is not None and ctx.lower is not None and rule.regex is not None:
+        pattern = rule.lower_regex or rule.regex
+        target = ctx.lower if rule.lower_regex is not None else ctx.text
+        out: list[tuple[int, int]] = []
+        for i in ctx.sentences_with(rule.anchors):
+            sentence = ctx.sentences[i]
+            out.extend((m.start(), m.end()) for m in pattern.finditer(target, sentence.start, sentence.end)
+                       if m.end() > m.start())
+        return out
     if rule.lower_regex is not None and ctx.lower is not None:
         return [(m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start()]
     if rule.regex is not None:

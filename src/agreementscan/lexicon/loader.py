@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import LexiconError
 from ..model import Severity
+from .anchors import anchors as find_anchors
 from .schema import (
     LANGUAGES,
     NEGATION_MODES,
@@ -246,7 +247,8 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
     # case-sensitive pattern is equivalent unless the pattern spells upper-case letters.
     if regex is not None and not re.search(r"(?<!\\)[A-Z]", regex.pattern):
         lower_regex = re.compile(regex.pattern)
-    return Rule(id=entry, weight=float(weight), regex=regex, lower_regex=lower_regex, tokens=tokens, status=status, context=context,
+    rule_anchors = find_anchors(regex.pattern, re.IGNORECASE) if regex is not None else None
+    return Rule(id=entry, weight=float(weight), regex=regex, lower_regex=lower_regex, anchors=rule_anchors, tokens=tokens, status=status, context=context,
                 exclude=exclude, value=value, negatable=negatable)
 
 

@@ -93,6 +93,8 @@ class Rule:
     lower_regex: re.Pattern[str] | None = None
     """The same pattern compiled case-sensitively, for lower-cased text (about 40% faster);
     None when the pattern names upper-case letters itself (``[A-Z]``)."""
+    anchors: tuple[str, ...] | None = None
+    """Lower-case strings one of which every match contains (derived from the pattern)."""
     tokens: tuple[dict[str, Any], ...] | None = None
     """A spaCy Matcher token pattern, when the entry uses ``tokens``."""
     status: str = "present"
