@@ -12,14 +12,14 @@ from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
 from ..model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
 from .assess import PERCENT, Context, Verdict, evidence_for, judge
 from .language import detect, languages_for
-from .sentences import split_sentences
+from .sentences import TokenMatcher, _first_tokens, split_sentences
 from .texts import text as t
 
 __all__ = ["analyse"]
 
 
 @functools.lru_cache(maxsize=4)
-def _matcher(lang: str) -> object | None:
+def _matcher(lang: str) -> TokenMatcher | None:
     """A spaCy Matcher holding every token-pattern rule of ``lang`` (None if there are none)."""
     lexicon = load_language(lang)
     rules = [r for e in lexicon.elements.values() for r in e.rules if r.tokens is not None]
@@ -29,10 +29,11 @@ def _matcher(lang: str) -> object | None:
 
     from .pipeline import get_nlp
 
-    matcher = Matcher(get_nlp(lang).vocab, validate=True)
+    nlp = get_nlp(lang)
+    matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
         matcher.add(rule.id, [list(rule.tokens or ())])
-    return matcher
+    return TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
 
 
 def analyse(document: Document, *, language: str = "auto", report_language: str | None = None) -> ScanResult:

@@ -90,7 +90,10 @@ class Context:
                     i = self.index.at(start)
                     if i is not None:
                         hits.add(i)
-                    start = text.find(anchor, start + 1)
+                        # One occurrence per sentence is enough: jump to the sentence's end.
+                        start = text.find(anchor, self.sentences[i].end)
+                    else:
+                        start = text.find(anchor, start + 1)
                 cached = self._anchor_sentences[anchor] = frozenset(hits)
             found |= cached
         return sorted(found)

@@ -22,16 +22,10 @@ _OTHER = {
 
 def block_language(text: str, stopwords: dict[str, frozenset[str]], min_hits: int = 2) -> str:
     """Best language for one block by stop-word hits, or ``und`` when too short to tell."""
-    counts: dict[str, int] = {lang: 0 for lang in stopwords}
-    total = 0
-    for match in _WORD.finditer(text[:5000]):
-        word = match.group().lower()
-        total += 1
-        for lang, words in stopwords.items():
-            if word in words:
-                counts[lang] += 1
-    if not total:
+    words = _WORD.findall(text[:5000].lower())
+    if not words:
         return "und"
+    counts = {lang: sum(map(vocabulary.__contains__, words)) for lang, vocabulary in stopwords.items()}
     best = max(counts, key=lambda k: counts[k])
     if counts[best] < min_hits:
         return "und"
