@@ -143,3 +143,17 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for command in main.commands:
         assert f"agreementscan {command}" in readme, command
+
+
+def test_unexpected_errors_become_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, samples_dir: Path) -> None:
+    import agreementscan.api as api
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(api, "scan_file", boom)
+    monkeypatch.delenv("AGREEMENTSCAN_DEBUG", raising=False)
+    code, _, err = _run("scan", str(samples_dir / "en_jv_complete.txt"))
+    assert code == 2
+    assert err.strip() == ("agreementscan: error: internal error (RuntimeError: simulated failure); "
+                           "set AGREEMENTSCAN_DEBUG=1 to see the details")

@@ -76,7 +76,28 @@ def fails(results: Sequence[ScanResult], fail_on: str) -> bool:
     return any(e.status.value in bad for r in results for e in r.elements)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Turns any error that escapes a command into one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from .errors import AgreementscanError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except AgreementscanError as exc:
+            raise InputError(str(exc)) from None
+        except MemoryError:
+            raise InputError("out of memory; try --max-size or --max-pages") from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if os.environ.get("AGREEMENTSCAN_DEBUG"):
+                raise
+            raise InputError(f"internal error ({type(exc).__name__}: {exc}); "
+                             "set AGREEMENTSCAN_DEBUG=1 to see the details") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="agreementscan")
 def main() -> None:
     """Check partnership agreements (Dutch or English) for the five pitfalls of strategic
