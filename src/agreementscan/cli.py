@@ -25,7 +25,7 @@ EXIT_OK = 0
 EXIT_FAIL_ON = 1
 EXIT_ERROR = 2
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 
 
 class InputError(click.ClickException):
@@ -163,6 +163,46 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str, repo
     if had_error:
         sys.exit(EXIT_ERROR)
     if fails(results, fail_on):
+        sys.exit(EXIT_FAIL_ON)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the copy. Default: <stem>.agreementscan.<ext> next to the input.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists (never the input).")
+@click.option("--lang", type=click.Choice(["auto", "nl", "en"]), default="auto", show_default=True,
+              help="Language of the agreement.")
+@click.option("--report-lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of the notes. Default: the agreement's language.")
+@click.option("--fail-on", type=click.Choice(["missing", "weak", "never"]), default="never", show_default=True,
+              help="Exit with code 1 when any element is missing (or weak or missing).")
+@click.option("--password", default=None, help="Password for an encrypted PDF.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Refuse PDFs with more pages than this.")
+@click.option("--max-size", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Refuse files larger than this many megabytes.")
+def annotate(file: Path, output: Path | None, force: bool, lang: str, report_lang: str | None, fail_on: str,
+             password: str | None, max_pages: int, max_size: int) -> None:
+    """Write a reviewed copy of FILE with the findings inside the agreement itself.
+
+    \b
+    .docx      -> a copy with Word comments on the evidence and a summary comment
+    .pdf       -> a copy with highlights (a colour per pitfall) and a summary note
+    .txt, .md  -> the HTML report with the full text highlighted
+
+    The input is never changed; the copy is written atomically and an existing file is
+    only replaced with --force.
+    """
+    from .annotate import annotate_file
+
+    done = annotate_file(file, output, force=force, language=lang, report_language=report_lang, password=password,
+                         max_pages=max_pages, max_bytes=max_size * 1_000_000)
+    counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
+    what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
+    click.echo(f"Wrote {done.path} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
+               err=True)
+    if fails([done.result], fail_on):
         sys.exit(EXIT_FAIL_ON)
 
 

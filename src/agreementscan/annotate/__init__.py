@@ -1,0 +1,95 @@
+"""Annotated copies of an agreement: Word comments, PDF highlights, or an HTML report.
+
+The writers only read a finished :class:`~agreementscan.model.ScanResult` and the source
+file; they write to a temporary file that :func:`annotate_file` renames into place, so a
+failed or interrupted run never leaves a half-written copy, and never touches the input.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AgreementscanError, UsageError
+from ..model import ScanResult
+
+EXTENSIONS = {"docx": ".docx", "pdf": ".pdf", "txt": ".html", "md": ".html"}
+"""Output extension per detected input format: text inputs get the HTML report."""
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """What :func:`annotate_file` wrote."""
+
+    path: Path
+    kind: str
+    """``docx`` (comments), ``pdf`` (highlights) or ``html`` (report)."""
+    notes: int
+    """Comments or highlights written (evidence spans marked in the HTML report)."""
+    result: ScanResult
+
+
+def default_output(source: Path, fmt: str) -> Path:
+    """``<stem>.agreementscan.<ext>`` next to the input."""
+    return source.with_name(f"{source.stem}.agreementscan{EXTENSIONS.get(fmt, '.html')}")
+
+
+def check_target(source: Path, target: Path, *, force: bool) -> None:
+    """Refuse to write over the input, or over an existing file without ``force``."""
+    try:
+        same = target.exists() and source.exists() and target.resolve() == source.resolve()
+    except OSError:
+        same = False
+    if same or target.absolute() == source.absolute():
+        raise UsageError(f"{target}: refusing to write the annotated copy over the input file")
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory; give a file name for the annotated copy")
+    if target.exists() and not force:
+        raise UsageError(f"{target}: already exists; use --force to overwrite it")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target}: folder {target.parent} does not exist")
+
+
+def annotate_file(source: str | Path, output: str | Path | None = None, *, force: bool = False,
+                  language: str = "auto", report_language: str | None = None, password: str | None = None,
+                  max_pages: int | None = None, max_bytes: int | None = 50_000_000) -> Annotated:
+    """Scan ``source`` and write its annotated copy (or HTML report for text inputs)."""
+    from ..api import scan_file
+
+    source = Path(source)
+    result = scan_file(source, language=language, report_language=report_language, password=password,
+                       max_pages=max_pages, max_bytes=max_bytes)
+    fmt = result.document.format
+    target = Path(output) if output is not None else default_output(source, fmt)
+    check_target(source, target, force=force)
+    kind = fmt if fmt in ("docx", "pdf") else "html"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if kind == "docx":
+            from .docx import annotate_docx
+
+            notes = annotate_docx(result, source, tmp)
+        elif kind == "pdf":
+            from .pdf import annotate_pdf
+
+            notes = annotate_pdf(result, source, tmp, password=password)
+        else:
+            from ..render import render
+
+            tmp.write_text(render([result], "html"), encoding="utf-8")
+            notes = sum(len(e.evidence) for e in result.elements)
+        os.replace(tmp, target)
+    except AgreementscanError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{target}: cannot write the annotated copy ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Annotated(target, kind, notes, result)
