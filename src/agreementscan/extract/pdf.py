@@ -10,6 +10,7 @@ import io
 import re
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
@@ -386,6 +387,19 @@ def _open(pdfium: Any, pdfium_c: Any, data: bytes, path: str, password: str | No
         raise ExtractionError(path, f"damaged PDF: {_reason(exc)}") from exc
 
 
+def _ocr_advice(path: str | Path) -> str:
+    """Say that OCR is needed, and how to run it when ocrmypdf is installed."""
+    import shlex
+    import shutil
+
+    source = Path(path)
+    if shutil.which("ocrmypdf"):
+        target = source.with_name(f"{source.stem}.ocr.pdf")
+        return (f"PDF has no text layer (scanned?); OCR it first: ocrmypdf {shlex.quote(str(source))} "
+                f"{shlex.quote(str(target))}")
+    return "PDF has no text layer (scanned?); it needs OCR first (for example with ocrmypdf, which is not installed)"
+
+
 def read_pdf(
     data: bytes,
     path: str,
@@ -417,7 +431,7 @@ def read_pdf(
     warnings: list[str] = []
     total = sum(p.chars for p in pages)
     if total < _MIN_CHARS_PER_PAGE * count:
-        raise ExtractionError(path, "PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`")
+        raise ExtractionError(path, _ocr_advice(path))
     empty = [p.number for p in pages if p.chars < 5]
     if empty:
         shown = ", ".join(str(n) for n in empty[:10]) + (" …" if len(empty) > 10 else "")
