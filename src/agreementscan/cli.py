@@ -34,7 +34,10 @@ class InputError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: object = None) -> None:  # noqa: ARG002 - click's signature
-        click.echo(f"agreementscan: error: {self.format_message()}", err=True)
+        from .errors import shown
+
+        # One line, whatever the message holds (a file name may contain a newline).
+        click.echo(f"agreementscan: error: {shown(self.format_message())}", err=True)
 
 
 def _fail(message: str) -> NoReturn:
@@ -137,7 +140,7 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str, repo
     option is wrong (the other files are still reported).
     """
     from .api import scan_file
-    from .errors import AgreementscanError
+    from .errors import AgreementscanError, shown
     from .render import render
 
     results = []
@@ -148,7 +151,7 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str, repo
                                      max_pages=max_pages, max_bytes=max_size * 1_000_000))
         except AgreementscanError as exc:
             had_error = True
-            click.echo(f"agreementscan: error: {exc}", err=True)
+            click.echo(f"agreementscan: error: {shown(str(exc))}", err=True)
     if results:
         to_terminal = output is None and sys.stdout.isatty()
         use_color = to_terminal if color is None else color

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(path: str | Path) -> str:
+    """A path fit for a one-line message: control characters (a newline in a file name) escaped."""
+    text = str(path)
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class AgreementscanError(Exception):
@@ -15,7 +24,7 @@ class ExtractionError(AgreementscanError):
     def __init__(self, path: str | Path | None, message: str) -> None:
         self.path = str(path) if path is not None else None
         self.message = message
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
 
 class LexiconError(AgreementscanError):
@@ -26,7 +35,7 @@ class LexiconError(AgreementscanError):
         self.entry = entry
         self.message = message
         self.line = line
-        where = self.path if line is None else f"{self.path}:{line}"
+        where = shown(self.path) if line is None else f"{shown(self.path)}:{line}"
         super().__init__(f"{where}: {entry}: {message}" if entry else f"{where}: {message}")
 
 

@@ -98,7 +98,8 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "language": result.language,
             "pages": document.pages,
             "characters": len(document.text),
-            "warnings": list(document.warnings),
+            # Extraction warnings plus the analysis' own (e.g. an unsupported language).
+            "warnings": list(dict.fromkeys([*document.warnings, *result.warnings])),
         },
         "report_language": result.report_language,
         "score": result.score,
