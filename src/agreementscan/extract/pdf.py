@@ -7,6 +7,7 @@ position used to split paragraphs, spot page headers/footers and skip text insid
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass
@@ -224,6 +225,9 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
     if not wanted:
         return []
     import pdfplumber  # heavy: only for PDFs that seem to have tables
+
+    # pdfminer logs every damaged font or stream on stderr; the user gets one line from us.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     warnings: list[str] = []
     try:
