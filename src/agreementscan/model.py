@@ -101,6 +101,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A finding the reviewers accepted in a baseline file: still shown, not failing."""
+
+    justification: str
+    date: str
+    """ISO date (YYYY-MM-DD) the finding was accepted."""
+    baseline: str | None = None
+    """Path of the baseline file that holds the acceptance."""
+
+
+@dataclass(frozen=True)
 class ElementResult:
     """The verdict on one checklist element."""
 
@@ -119,6 +130,10 @@ class ElementResult:
     """A few example terms that were looked for (report language)."""
     questions: tuple[str, ...] = ()
     """Questions to ask the partner before signing when the element is weak or missing."""
+    description: str = ""
+    """What the element covers (report language); used for rule help in SARIF."""
+    suppression: Suppression | None = None
+    """Set when a baseline accepted this finding for this exact document."""
 
 
 @dataclass(frozen=True)

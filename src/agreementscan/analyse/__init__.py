@@ -103,6 +103,7 @@ def _element_result(ctx: Context, checklist: Checklist, verdict: Verdict, lang: 
         id=info.id, pitfall=info.pitfall, status=verdict.status, reason=reason, name=info.name.get(lang),
         evidence=evidence, severity=info.severity, advice=info.advice.get(lang) if gap else "",
         searched_for=info.searched_for(lang), questions=info.questions(lang) if gap else (),
+        description=info.description.get(lang),
     )
 
 
