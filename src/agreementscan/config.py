@@ -1,0 +1,195 @@
+"""Project configuration: ``agreementscan.toml`` or ``[tool.agreementscan]`` in ``pyproject.toml``.
+
+Found by walking up from the current directory (or given with ``--config``). Keys use the
+command-line spelling; command-line flags win over the file. Unknown keys are errors that
+name the file, the line and the key, so a typo never silently does nothing.
+
+    lang = "nl"                      # auto | nl | en
+    report-lang = "en"
+    playbooks = ["playbooks/legal"]  # relative to the config file
+    disable = ["exclusivity"]
+    fail-on = "error"                # missing | weak | error | warning | info | never
+    baseline = "agreementscan-baseline.json"
+
+    [severity]
+    governing_law = "warning"
+
+    [limits]
+    max-size = 50                    # MB
+    max-pages = 2000
+    max-chars = 5000000
+    timeout = 120                    # seconds per document (batch)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AgreementscanError, shown
+from .model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "agreementscan.toml"
+FAIL_ON = ("missing", "weak", "error", "warning", "info", "never")
+TOP_KEYS = ("lang", "report-lang", "playbooks", "disable", "severity", "fail-on", "baseline", "limits")
+LIMIT_KEYS = ("max-size", "max-pages", "max-chars", "timeout")
+
+
+class ConfigError(AgreementscanError):
+    """A configuration file is invalid."""
+
+    def __init__(self, path: Path, key: str | None, message: str, line: int | None = None) -> None:
+        where = shown(path) if line is None else f"{shown(path)}:{line}"
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+        self.path, self.key, self.line = path, key, line
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_size: int | None = None
+    """Megabytes."""
+    max_pages: int | None = None
+    max_chars: int | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from a configuration file; None means "not set here"."""
+
+    path: Path | None = None
+    lang: str | None = None
+    report_lang: str | None = None
+    playbooks: tuple[Path, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: str | None = None
+    baseline: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+def toml_error_line(exc: Exception) -> int | None:
+    """The line a TOML error is on (Python 3.11's tomllib only says it in the message)."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        match = re.search(r"at line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+    return line
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest agreementscan.toml, or pyproject.toml with [tool.agreementscan], walking up."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "agreementscan" in data["tool"]:
+                return pyproject
+    return None
+
+
+def _line(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_config(path: Path | None = None, *, start: Path | None = None, known_elements: tuple[str, ...] = ()) -> Config:
+    """Read and validate a configuration file (``path``, or the one found from ``start``)."""
+    path = path or find_config(start)
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, None, f"cannot read configuration ({exc})") from None
+    try:
+        data: Any = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"invalid TOML: {exc}", toml_error_line(exc)) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("agreementscan", {})
+    if not isinstance(data, dict):
+        raise ConfigError(path, None, "the configuration must be a table")
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(path, key, message, _line(text, key.rsplit(".", 1)[-1]))
+
+    for key in data:
+        if key not in TOP_KEYS:
+            raise fail(key, f"unknown key (allowed: {', '.join(TOP_KEYS)})")
+
+    def choice(key: str, allowed: tuple[str, ...]) -> str | None:
+        value = data.get(key)
+        if value is not None and value not in allowed:
+            raise fail(key, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def str_list(key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "must be a list of strings")
+        return tuple(value)
+
+    base = path.parent
+    disable = str_list("disable")
+    for element in disable:
+        if known_elements and element not in known_elements:
+            raise fail("disable", f"unknown element id {element!r}")
+    severity: dict[str, Severity] = {}
+    raw_severity = data.get("severity", {})
+    if not isinstance(raw_severity, dict):
+        raise fail("severity", "must be a table of element = \"error|warning|info\"")
+    for element, level in raw_severity.items():
+        if known_elements and element not in known_elements:
+            raise fail(f"severity.{element}", "unknown element id")
+        try:
+            severity[element] = Severity(level)
+        except ValueError:
+            raise fail(f"severity.{element}", f"must be error, warning or info, not {level!r}") from None
+    raw_limits = data.get("limits", {})
+    if not isinstance(raw_limits, dict):
+        raise fail("limits", "must be a table")
+    for key, value in raw_limits.items():
+        if key not in LIMIT_KEYS:
+            raise fail(f"limits.{key}", f"unknown key (allowed: {', '.join(LIMIT_KEYS)})")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise fail(f"limits.{key}", "must be a positive number")
+    baseline = data.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise fail("baseline", "must be a path")
+    return Config(
+        path=path,
+        lang=choice("lang", ("auto", "nl", "en")),
+        report_lang=choice("report-lang", ("nl", "en")),
+        playbooks=tuple((base / p).resolve() for p in str_list("playbooks")),
+        disable=disable,
+        severity=severity,
+        fail_on=choice("fail-on", FAIL_ON),
+        baseline=(base / baseline).resolve() if baseline else None,
+        limits=Limits(
+            max_size=int(raw_limits["max-size"]) if "max-size" in raw_limits else None,
+            max_pages=int(raw_limits["max-pages"]) if "max-pages" in raw_limits else None,
+            max_chars=int(raw_limits["max-chars"]) if "max-chars" in raw_limits else None,
+            timeout=float(raw_limits["timeout"]) if "timeout" in raw_limits else None,
+        ),
+    )
