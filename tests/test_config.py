@@ -33,7 +33,8 @@ def test_pyproject_tool_table(tmp_path: Path) -> None:
 
 
 def test_no_config_gives_defaults(tmp_path: Path) -> None:
-    assert load_config(start=tmp_path).path is None or load_config(start=tmp_path).path != tmp_path
+    config = load_config(start=tmp_path)
+    assert config.path is None and config.lang is None and config.playbooks == () and config.fail_on is None
 
 
 @pytest.mark.parametrize(("content", "message", "line"), [
