@@ -49,17 +49,34 @@ def iter_files(paths: Iterable[str | Path], *, recursive: bool = True) -> Iterat
 
 
 def scan_folder(paths: str | Path | Iterable[str | Path], *, language: str = "auto",
-                report_language: str | None = None, recursive: bool = True,
+                report_language: str | None = None, recursive: bool = True, include: Iterable[str] = (),
+                exclude: Iterable[str] = (), jobs: int | None = None, timeout: float | None = 120.0,
+                password: str | None = None, max_pages: int | None = 2000,
+                max_bytes: int | None = 50_000_000,
                 ) -> Iterator[tuple[Path, ScanResult | AgreementscanError]]:
     """Scan every supported file under ``paths``; yield (path, result or error) as each finishes.
 
-    A file that cannot be read yields its :class:`AgreementscanError` instead of stopping
-    the run, so one broken file does not spoil a folder.
+    A file that cannot be read (or that hangs past ``timeout`` seconds, or crashes its
+    worker) yields an :class:`AgreementscanError` instead of stopping the run. Files run in
+    ``jobs`` worker processes (default: one per CPU; ``0`` scans in this process, without
+    timeouts). Unsupported formats are left out; see :mod:`agreementscan.batch` for the
+    engine with skipped files, a results store and HTML reports.
     """
+    from .batch import Batch, ScanOptions, discover
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    for path in iter_files(paths, recursive=recursive):
-        try:
-            yield path, scan_file(path, language=language, report_language=report_language)
-        except AgreementscanError as exc:
-            yield path, exc
+    options = ScanOptions(language=language, report_language=report_language, password=password,
+                          max_pages=max_pages, max_bytes=max_bytes)
+    entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
+    batch = Batch(entries, options, jobs=jobs, timeout=timeout, want="result")
+    iterator = iter(batch)
+    try:
+        for item in iterator:
+            if item.status == "ok" and item.result is not None:
+                yield Path(item.path), item.result
+            elif item.status == "error":
+                yield Path(item.path), item.exception()
+    finally:
+        # Abandoning the loop early stops the workers too.
+        iterator.close()  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def test_renderers_cover_every_format() -> None:
 
 
 def test_format_values() -> None:
-    assert [f.value for f in Format] == ["text", "json", "markdown"]
+    assert [f.value for f in Format] == ["text", "json", "markdown", "html"]
     assert Format("markdown") is Format.MARKDOWN
 
 

@@ -363,3 +363,21 @@ def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
     if missing:
         raise LexiconError(folder, None, f"no lexicon file for element(s): {', '.join(missing)}")
     return LanguageLexicon(language=lang, elements=elements, **common)
+
+
+@functools.lru_cache(maxsize=4)
+def lexicon_version(root: Path | None = None) -> str:
+    """Short hex SHA-256 over the shipped lexicon files (relative path and bytes of each).
+
+    Stored results are keyed by it, so editing any lexicon file invalidates them.
+    """
+    import hashlib
+
+    base = root or lexicon_root()
+    digest = hashlib.sha256()
+    for path in sorted(base.rglob("*.toml")):
+        # The relative path is hashed too, so that renaming a file changes the version.
+        digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]

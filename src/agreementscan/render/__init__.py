@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 
 from ..model import ScanResult
+from .html import render_html
 from .jsonreport import render_json, report_dict
 from .markdown import render_markdown
 from .text import render_text
@@ -25,12 +26,14 @@ class Format(str, Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 RENDERERS: dict[Format, Callable[[Sequence[ScanResult]], str]] = {
     Format.TEXT: render_text,
     Format.JSON: render_json,
     Format.MARKDOWN: render_markdown,
+    Format.HTML: render_html,
 }
 
 
@@ -43,7 +46,8 @@ def render(
 ) -> str:
     """Render one or more results in ``fmt``; ``color`` and ``width`` apply to text only.
 
-    Several results give a JSON array, or text/Markdown reports joined by a rule.
+    Several results give a JSON array, text/Markdown reports joined by a rule, or one
+    HTML page with a section per result.
     An unknown format name raises ValueError listing the known ones.
     """
     try:
