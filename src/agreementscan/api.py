@@ -6,14 +6,24 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import AgreementscanError
+from typing import TYPE_CHECKING
+
+from .errors import AgreementscanError, ExtractionError
 from .model import ScanResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .baseline import Baseline
+    from .lexicon.profile import Profile
+
+MAX_CHARS = 20_000_000
+"""Default limit on extracted characters: about 10,000 pages of dense contract text."""
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".docm", ".txt", ".md", ".markdown", ".text")
 
 
 def scan_text(text: str, *, language: str = "auto", report_language: str | None = None,
-              path: str | None = None) -> ScanResult:
+              path: str | None = None, profile: Profile | None = None,
+              baseline: Baseline | None = None) -> ScanResult:
     """Scan agreement text given as a string (normalised to NFC with ``\\n`` line ends)."""
     from .analyse import analyse
     from .extract import document_from_text, normalise_text
@@ -21,18 +31,35 @@ def scan_text(text: str, *, language: str = "auto", report_language: str | None 
     normalised = normalise_text(text)
     sha = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     document = document_from_text(normalised, path=path, fmt="txt", sha256=sha)
-    return analyse(document, language=language, report_language=report_language)
+    return _finish(analyse(document, language=language, report_language=report_language, profile=profile), baseline)
 
 
 def scan_file(path: str | Path, *, language: str = "auto", report_language: str | None = None,
               password: str | None = None, max_pages: int | None = None,
-              max_bytes: int | None = 50_000_000) -> ScanResult:
-    """Extract and scan one agreement file (PDF, DOCX, TXT or MD)."""
+              max_bytes: int | None = 50_000_000, max_chars: int | None = MAX_CHARS,
+              profile: Profile | None = None, baseline: Baseline | None = None) -> ScanResult:
+    """Extract and scan one agreement file (PDF, DOCX, TXT or MD).
+
+    ``profile`` layers playbooks, disabled elements and severities on the built-in lexicons
+    (:func:`agreementscan.lexicon.profile.load_profile`); ``baseline`` marks accepted
+    findings of this exact document as suppressed.
+    """
     from .analyse import analyse
     from .extract import extract
 
     document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes)
-    return analyse(document, language=language, report_language=report_language)
+    if max_chars is not None and len(document.text) > max_chars:
+        raise ExtractionError(path, f"text has {len(document.text):,} characters, more than the --max-chars "
+                                    f"limit of {max_chars:,}")
+    return _finish(analyse(document, language=language, report_language=report_language, profile=profile), baseline)
+
+
+def _finish(result: ScanResult, baseline: Baseline | None) -> ScanResult:
+    if baseline is None:
+        return result
+    from .baseline import apply_baseline
+
+    return apply_baseline(result, baseline)
 
 
 def iter_files(paths: Iterable[str | Path], *, recursive: bool = True) -> Iterator[Path]:

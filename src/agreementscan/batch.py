@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
+from .policy import report_modes
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.connection import Connection
@@ -78,10 +79,23 @@ class ScanOptions:
     password: str | None = None
     max_pages: int | None = 2000
     max_bytes: int | None = 50_000_000
+    max_chars: int | None = 20_000_000
+    playbooks: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+
+    def profile(self):  # type: ignore[no-untyped-def]
+        """The lexicon profile these options ask for (cached per process)."""
+        from .lexicon.profile import load_profile
+
+        return load_profile(self.playbooks, disable=self.disable, severity=dict(self.severity))
 
     def key(self) -> str:
         """The part of the options that changes a report (the store keys reports by it)."""
-        return f"lang={self.language};report_lang={self.report_language or 'auto'}"
+        key = f"lang={self.language};report_lang={self.report_language or 'auto'}"
+        if self.playbooks or self.disable or self.severity:
+            key += f";profile={self.profile().version}"
+        return key
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,8 @@ class Summary:
     weak: int
     missing: int
     not_applicable: int
+    fails_on: frozenset[str] = frozenset()
+    """The ``--fail-on`` values this report meets (see :mod:`agreementscan.policy`)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,7 @@ def summary_from_report(report: dict[str, Any]) -> Summary:
         weak=int(counts.get("weak", 0)),
         missing=int(counts.get("missing", 0)),
         not_applicable=int(counts.get("not_applicable", 0)),
+        fails_on=report_modes(report),
     )
 
 
@@ -415,7 +432,8 @@ def _scan_one(path: str, options: ScanOptions, want: str, html_target: str | Non
     _run_hooks(path)
     start = time.perf_counter()
     result = scan_file(path, language=options.language, report_language=options.report_language,
-                       password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes)
+                       password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes,
+                       max_chars=options.max_chars, profile=options.profile())
     report = report_dict(result)
     payload: dict[str, Any] = {
         "report_json": json.dumps(report, ensure_ascii=False, separators=(",", ":")),

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import AgreementscanError, shown
+from .errors import AgreementscanError, shown, toml_error_line
 from .model import Severity
 
 if sys.version_info >= (3, 11):
@@ -75,14 +75,17 @@ class Config:
     baseline: Path | None = None
     limits: Limits = field(default_factory=Limits)
 
-
-def toml_error_line(exc: Exception) -> int | None:
-    """The line a TOML error is on (Python 3.11's tomllib only says it in the message)."""
-    line = getattr(exc, "lineno", None)
-    if line is None:
-        match = re.search(r"at line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-    return line
+    def check_elements(self, known: tuple[str, ...]) -> None:
+        """Refuse disabled or re-rated element ids that neither the lexicons nor a playbook define."""
+        if self.path is None:
+            return
+        text = self.path.read_text(encoding="utf-8")
+        for element in self.disable:
+            if element not in known:
+                raise ConfigError(self.path, "disable", f"unknown element id {element!r}", _line(text, "disable"))
+        for element in self.severity:
+            if element not in known:
+                raise ConfigError(self.path, f"severity.{element}", "unknown element id", _line(text, element))
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -8,6 +8,15 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def toml_error_line(exc: Exception) -> int | None:
+    """The line a TOML error is on (Python 3.11's tomllib only says it in the message)."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        match = re.search(r"at line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+    return line
+
+
 def shown(path: str | Path) -> str:
     """A path fit for a one-line message: control characters (a newline in a file name) escaped."""
     text = str(path)

@@ -30,7 +30,7 @@ def test_renderers_cover_every_format() -> None:
 
 
 def test_format_values() -> None:
-    assert [f.value for f in Format] == ["text", "json", "markdown", "html"]
+    assert [f.value for f in Format] == ["text", "json", "markdown", "html", "sarif"]
     assert Format("markdown") is Format.MARKDOWN
 
 
@@ -69,7 +69,7 @@ def test_json_shape_and_key_order(result: ScanResult, document_text: str) -> Non
     assert [list(p) for p in data["pitfalls"]] == [["id", "key", "title", "tip", "score"]] * 3
     for element in data["elements"]:
         assert list(element) == [
-            "id", "name", "pitfall", "status", "severity", "reason", "advice", "questions", "evidence",
+            "id", "name", "pitfall", "status", "severity", "reason", "advice", "questions", "suppressed", "evidence",
         ]  # fmt: skip
         for ev in element["evidence"]:
             assert list(ev) == EVIDENCE_KEYS

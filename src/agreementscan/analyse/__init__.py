@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import UsageError
-from ..lexicon import LANGUAGES, load_checklist, load_language
+from ..lexicon import LANGUAGES
+from ..lexicon.profile import Profile, default_profile
 from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
 from ..model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
 from .assess import PERCENT, Context, Verdict, evidence_for, judge
@@ -18,12 +18,19 @@ from .texts import text as t
 __all__ = ["analyse"]
 
 
-@functools.lru_cache(maxsize=4)
-def _matcher(lang: str) -> TokenMatcher | None:
+_MATCHERS: dict[tuple[str, str], TokenMatcher | None] = {}
+
+
+def _matcher(lang: str, profile: Profile | None = None) -> TokenMatcher | None:
     """A spaCy Matcher holding every token-pattern rule of ``lang`` (None if there are none)."""
-    lexicon = load_language(lang)
+    profile = profile or default_profile()
+    key = (lang, profile.version)
+    if key in _MATCHERS:
+        return _MATCHERS[key]
+    lexicon = profile.lexicons[lang]
     rules = [r for e in lexicon.elements.values() for r in e.rules if r.tokens is not None]
     if not rules:
+        _MATCHERS[key] = None
         return None
     from spacy.matcher import Matcher
 
@@ -33,21 +40,25 @@ def _matcher(lang: str) -> TokenMatcher | None:
     matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
         matcher.add(rule.id, [list(rule.tokens or ())])
-    return TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
+    found = _MATCHERS[key] = TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
+    return found
 
 
-def analyse(document: Document, *, language: str = "auto", report_language: str | None = None) -> ScanResult:
+def analyse(document: Document, *, language: str = "auto", report_language: str | None = None,
+            profile: Profile | None = None) -> ScanResult:
     """Assess every checklist element in ``document``.
 
     ``language`` is ``auto``, ``nl`` or ``en``; ``report_language`` defaults to the
-    document's language (English for mixed documents).
+    document's language (English for mixed documents). ``profile`` adds playbooks,
+    disabled elements and severity overrides to the built-in lexicons.
     """
     if language not in ("auto", *LANGUAGES):
         raise UsageError(f"unsupported language {language!r} (use auto, nl or en)")
     if report_language not in (None, *LANGUAGES):
         raise UsageError(f"unsupported report language {report_language!r} (use nl or en)")
-    checklist = load_checklist()
-    lexicons = {lang: load_language(lang) for lang in LANGUAGES}
+    profile = profile or default_profile()
+    checklist = profile.checklist
+    lexicons = profile.lexicons
     detected, block_langs, unsupported = detect(document, {k: v.stopwords for k, v in lexicons.items()})
     doc_lang = detected if language == "auto" else language
     if language != "auto":
@@ -55,7 +66,7 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
     report_lang = report_language or (doc_lang if doc_lang in LANGUAGES else "en")
     run = [lexicons[lang] for lang in languages_for(doc_lang, LANGUAGES)]
     primary = run[0].language
-    matchers = {lang.language: m for lang in run if (m := _matcher(lang.language)) is not None}
+    matchers = {lang.language: m for lang in run if (m := _matcher(lang.language, profile)) is not None}
     sentences, token_hits = split_sentences(document, primary, block_langs, matchers)
     ctx = Context(document, sentences, token_hits, run)
 
@@ -114,8 +125,8 @@ def _short(section: str, limit: int = 60) -> str:
 
 def _checks(ctx: Context, checklist: Checklist, verdicts: dict[str, Verdict], lang: str) -> list[Check]:
     """Consistency findings about the ownership split."""
-    equity = verdicts["equity_split"]
-    if not equity.status.covered:
+    equity = verdicts.get("equity_split")
+    if equity is None or not equity.status.covered:
         return []
     shares: list[float] = []
     sources: list[Evidence] = []
@@ -139,8 +150,8 @@ def _checks(ctx: Context, checklist: Checklist, verdicts: dict[str, Verdict], la
     if abs(total - 100) > 0.01:
         return [Check("ownership_sum", Severity.ERROR, t("check.ownership_sum", lang, total=f"{total:g}"), evidence)]
     if len(set(shares)) == 1:
-        governance = verdicts["governance"]
-        if not any(h.rule.endswith(".deadlock") for h in governance.hits):
+        governance = verdicts.get("governance")
+        if governance is None or not any(h.rule.endswith(".deadlock") for h in governance.hits):
             return [Check("deadlock_missing", Severity.WARNING, t("check.deadlock", lang, split=split), evidence)]
         return []
     tip = checklist.pitfall(2).tip.get(lang)

@@ -12,8 +12,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..errors import AgreementscanError, UsageError
 from ..model import ScanResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..baseline import Baseline
+    from ..lexicon.profile import Profile
 
 EXTENSIONS = {"docx": ".docx", "pdf": ".pdf", "txt": ".html", "md": ".html"}
 """Output extension per detected input format: text inputs get the HTML report."""
@@ -54,13 +60,16 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
 
 def annotate_file(source: str | Path, output: str | Path | None = None, *, force: bool = False,
                   language: str = "auto", report_language: str | None = None, password: str | None = None,
-                  max_pages: int | None = None, max_bytes: int | None = 50_000_000) -> Annotated:
+                  max_pages: int | None = None, max_bytes: int | None = 50_000_000,
+                  max_chars: int | None = 20_000_000, profile: Profile | None = None,
+                  baseline: Baseline | None = None) -> Annotated:
     """Scan ``source`` and write its annotated copy (or HTML report for text inputs)."""
     from ..api import scan_file
 
     source = Path(source)
     result = scan_file(source, language=language, report_language=report_language, password=password,
-                       max_pages=max_pages, max_bytes=max_bytes)
+                       max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars, profile=profile,
+                       baseline=baseline)
     fmt = result.document.format
     target = Path(output) if output is not None else default_output(source, fmt)
     check_target(source, target, force=force)

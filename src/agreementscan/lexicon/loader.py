@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import LexiconError
+from ..errors import LexiconError, toml_error_line
 from ..model import Severity
 from .anchors import anchors as find_anchors
 from .schema import (
@@ -79,8 +79,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise LexiconError(path, None, f"invalid TOML: {exc}", line) from None
+        raise LexiconError(path, None, f"invalid TOML: {exc}", toml_error_line(exc)) from None
     return data, _Ctx(path, text)
 
 

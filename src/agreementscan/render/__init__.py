@@ -13,6 +13,7 @@ from enum import Enum
 
 from ..model import ScanResult
 from .html import render_html
+from .sarif import render_sarif
 from .jsonreport import render_json, report_dict
 from .markdown import render_markdown
 from .text import render_text
@@ -27,6 +28,7 @@ class Format(str, Enum):
     JSON = "json"
     MARKDOWN = "markdown"
     HTML = "html"
+    SARIF = "sarif"
 
 
 RENDERERS: dict[Format, Callable[[Sequence[ScanResult]], str]] = {
@@ -34,6 +36,7 @@ RENDERERS: dict[Format, Callable[[Sequence[ScanResult]], str]] = {
     Format.JSON: render_json,
     Format.MARKDOWN: render_markdown,
     Format.HTML: render_html,
+    Format.SARIF: render_sarif,
 }
 
 

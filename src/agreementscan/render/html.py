@@ -223,6 +223,8 @@ class ElementView:
     why: str
     advice: str
     questions: tuple[str, ...]
+    accepted: str = ""
+    """The baseline justification and date when the finding was accepted."""
 
 
 @dataclass
@@ -343,6 +345,8 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
                     why=pitfall.tip if gap and pitfall is not None else "",
                     advice=element.advice if gap else "",
                     questions=element.questions if gap else (),
+                    accepted=(f"{element.suppression.justification} ({element.suppression.date})"
+                              if element.suppression is not None else ""),
                 )
             )
         counts = {s.value: 0 for s in STATUS_ORDER}

@@ -63,6 +63,11 @@ def element_dict(element: ElementResult) -> dict[str, Any]:
         "reason": element.reason,
         "advice": element.advice,
         "questions": list(element.questions),
+        "suppressed": None if element.suppression is None else {
+            "justification": element.suppression.justification,
+            "date": element.suppression.date,
+            "baseline": element.suppression.baseline,
+        },
         "evidence": [evidence_dict(e) for e in element.evidence],
     }
 

@@ -125,9 +125,13 @@ def _pitfall(
         for element in elements:
             status = Status(element.status)
             cell_status = f"{md(STATUS_MARKS[status])} {status_label(status, lang)}"
+            reason = md(element.reason)
+            if element.suppression is not None:
+                reason += (f" *{md(t('accepted', lang))}: {md(element.suppression.justification)} "
+                           f"({md(element.suppression.date)})*")
             out.append(
                 f"| {cell_status} | **{md(element.name or element.id)}** "
-                f"| {md(element.reason)} | {_evidence_cell(element, lang)} |"
+                f"| {reason} | {_evidence_cell(element, lang)} |"
             )
         out.append("")
 

@@ -183,6 +183,9 @@ def _element_cell(element: ElementResult, lang: str) -> Group:
     lines: list[Text] = [first]
     if status.covered and element.evidence:
         lines.append(_evidence_line(element.evidence[0], len(element.evidence) - 1, lang))
+    if element.suppression is not None:
+        lines.append(Text.assemble((f"{t('accepted', lang)}: ", "bold cyan"),
+                                   f"{plain(element.suppression.justification)} ({element.suppression.date})"))
     if status in (Status.WEAK, Status.MISSING):
         if status is Status.MISSING and element.searched_for:
             searched = ", ".join(plain(s) for s in element.searched_for)

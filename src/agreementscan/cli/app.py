@@ -1,0 +1,219 @@
+"""Command line: the click group, shared options and settings; commands live beside it.
+
+No analysis happens here: commands parse options, call :mod:`agreementscan.api`, hand the
+results to a renderer and choose the exit code. Heavy modules are imported inside the
+commands so that ``--help`` and ``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from .. import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..baseline import Baseline
+    from ..lexicon.profile import Profile
+    from ..model import ScanResult
+
+EXIT_OK = 0
+EXIT_FAIL_ON = 1
+EXIT_ERROR = 2
+
+FORMATS = ("text", "json", "markdown", "html", "sarif")
+FAIL_ON = ("missing", "weak", "error", "warning", "info", "never")
+EXIT_INTERRUPTED = 130
+
+
+class InputError(click.ClickException):
+    """A problem with the user's input: one line on stderr and exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: object = None) -> None:  # noqa: ARG002 - click's signature
+        from ..errors import shown
+
+        # One line, whatever the message holds (a file name may contain a newline).
+        click.echo(f"agreementscan: error: {shown(self.format_message())}", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    raise InputError(message)
+
+
+def write_output(path: Path, content: str, inputs: Sequence[Path] = ()) -> None:
+    """Write ``content`` to ``path`` atomically, refusing to overwrite an input file."""
+    target = path.resolve()
+    for source in inputs:
+        try:
+            if source.exists() and source.resolve() == target:
+                _fail(f"{path}: refusing to write the report over an input file")
+        except OSError:
+            continue
+    if target.is_dir():
+        _fail(f"{path}: is a directory; give a file name for the report")
+    folder = target.parent
+    if not folder.is_dir():
+        _fail(f"{path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _fail(f"{path}: cannot write report ({exc.strerror or exc})")
+
+
+def fails(results: Sequence[ScanResult], fail_on: str) -> bool:
+    """True when any result meets ``--fail-on`` (suppressed findings never count)."""
+    from ..policy import fails as policy_fails
+
+    return policy_fails(results, fail_on)
+
+
+class _Group(click.Group):
+    """Turns any error that escapes a command into one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from ..errors import AgreementscanError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except AgreementscanError as exc:
+            raise InputError(str(exc)) from None
+        except MemoryError:
+            raise InputError("out of memory; try --max-size or --max-pages") from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if os.environ.get("AGREEMENTSCAN_DEBUG"):
+                raise
+            raise InputError(f"internal error ({type(exc).__name__}: {exc}); "
+                             "set AGREEMENTSCAN_DEBUG=1 to see the details") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="agreementscan")
+def main() -> None:
+    """Check partnership agreements (Dutch or English) for the five pitfalls of strategic
+    partnerships, before you sign.
+
+    \b
+    Examples:
+      agreementscan scan draft.docx
+      agreementscan scan alliance.pdf --format json -o alliance.json
+      agreementscan annotate draft.docx
+      agreementscan batch contracts/ --db scans.sqlite --report-dir reports/
+      agreementscan explain exit_moments --lang nl
+
+    \b
+    Shell completion (bash; use zsh_source or fish_source for those shells):
+      eval "$(_AGREEMENTSCAN_COMPLETE=bash_source agreementscan)"
+    """
+
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def profile_options(func):  # type: ignore[no-untyped-def]
+    """--config and --lexicon: where playbooks, disabled elements and severities come from."""
+    func = click.option("--lexicon", "lexicons", multiple=True, metavar="DIR",
+                        type=click.Path(path_type=Path, file_okay=False),
+                        help="A playbook folder layered on the built-in lexicons (repeatable, applied in order).")(func)
+    func = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Configuration file (default: agreementscan.toml or [tool.agreementscan] in "
+                             "pyproject.toml, found by walking up from the current folder).")(func)
+    return func
+
+
+def language_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--report-lang", type=click.Choice(["nl", "en"]), default=None,
+                        help="Language of the report. Default: the agreement's language.")(func)
+    func = click.option("--lang", type=click.Choice(["auto", "nl", "en"]), default=None,
+                        help="Language of the agreement (default auto: detected per paragraph).")(func)
+    return func
+
+
+def limit_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--max-chars", type=click.IntRange(min=1), default=None,
+                        help="Refuse documents with more extracted characters than this (default 20,000,000).")(func)
+    func = click.option("--max-size", type=click.IntRange(min=1), default=None,
+                        help="Refuse files larger than this many megabytes (default 50).")(func)
+    func = click.option("--max-pages", type=click.IntRange(min=1), default=None,
+                        help="Refuse PDFs with more pages than this (default 2000).")(func)
+    func = click.option("--password", default=None, help="Password for encrypted PDFs.")(func)
+    return func
+
+
+def fail_on_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--fail-on", type=click.Choice(FAIL_ON), default=None,
+        help="Exit with code 1 when any element is missing (missing), weak or missing (weak), or when any gap "
+             "or check of at least this severity remains (error, warning, info). Accepted findings never "
+             "count. Default: never.")(func)
+
+
+def baseline_option(func):  # type: ignore[no-untyped-def]
+    return click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                        help="Baseline file of accepted findings (see `agreementscan baseline`).")(func)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Command-line flags merged over the configuration file, over the defaults."""
+
+    profile: Profile
+    lang: str
+    report_lang: str | None
+    fail_on: str
+    password: str | None
+    max_pages: int
+    max_bytes: int
+    max_chars: int
+    timeout: float
+    baseline: Baseline | None
+    config: Path | None
+
+
+def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: str | None = None,
+            report_lang: str | None = None, fail_on: str | None = None, password: str | None = None,
+            max_pages: int | None = None, max_size: int | None = None, max_chars: int | None = None,
+            timeout: float | None = None, baseline: Path | None = None) -> Settings:
+    """The settings of one command: flags win over the configuration file."""
+    from ..baseline import load_baseline
+    from ..config import load_config
+    from ..lexicon.profile import load_profile
+
+    found = load_config(config) if config is not None else load_config(start=Path.cwd())
+    playbooks = [*found.playbooks, *lexicons]
+    with_playbooks = load_profile(playbooks)
+    found.check_elements(tuple(e.id for e in with_playbooks.checklist.elements))
+    profile = load_profile(playbooks, disable=found.disable, severity=found.severity)
+    limits = found.limits
+    baseline_path = baseline or found.baseline
+    return Settings(
+        profile=profile,
+        lang=lang or found.lang or "auto",
+        report_lang=report_lang or found.report_lang,
+        fail_on=fail_on or found.fail_on or "never",
+        password=password,
+        max_pages=max_pages or limits.max_pages or 2000,
+        max_bytes=(max_size or limits.max_size or 50) * 1_000_000,
+        max_chars=max_chars or limits.max_chars or 20_000_000,
+        timeout=timeout or limits.timeout or 120.0,
+        baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
+        config=found.path,
+    )

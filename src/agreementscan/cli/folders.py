@@ -1,0 +1,385 @@
+"""Commands on folders: batch (parallel scan with an overview) and report (from the results database)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .app import (
+    EXIT_ERROR,
+    EXIT_FAIL_ON,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    _fail,
+    baseline_option,
+    fail_on_option,
+    language_options,
+    limit_options,
+    main,
+    profile_options,
+    resolve,
+    write_output,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..baseline import Baseline
+
+BATCH_FORMATS = ("table", "csv", "jsonl", "json")
+
+
+def _default_severity(element_id: str):  # type: ignore[no-untyped-def]
+    """The built-in severity of an element (None for playbook elements)."""
+    from ..lexicon import load_checklist
+
+    try:
+        return load_checklist().element(element_id).severity
+    except KeyError:
+        return None
+
+
+def _check_target(path: Path, inputs: Sequence[str | Path]) -> Path:
+    """Resolve an output path; refuse a folder, a missing folder or one of the input files."""
+    target = path.resolve()
+    if target.is_dir():
+        _fail(f"{path}: is a directory; give a file name")
+    if not target.parent.is_dir():
+        _fail(f"{path}: folder {target.parent} does not exist")
+    for source in inputs:
+        # Cheap filter first: only same-named inputs can be the same file.
+        if os.path.basename(source) == target.name and os.path.realpath(source) == str(target):
+            _fail(f"{path}: refusing to write over an input file")
+    return target
+
+
+class _AtomicStream:
+    """A text stream to ``-o FILE`` through a temporary file renamed at the end, or to stdout."""
+
+    def __init__(self, path: Path | None, inputs: Sequence[str | Path]) -> None:
+        self.path = path
+        self.tmp: str | None = None
+        if path is None:
+            self.stream = sys.stdout
+            return
+        target = _check_target(path, inputs)
+        self.target = target
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        """Make the file appear complete under its name (or flush stdout)."""
+        if self.tmp is None:
+            self.stream.flush()
+            return
+        self.stream.close()
+        try:
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            _fail(f"{self.path}: cannot write output ({exc.strerror or exc})")
+        self.tmp = None
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            self.stream.close()
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = None
+
+
+class _Overview:
+    """Writes the overview of a batch as items arrive; counts what the exit code needs."""
+
+    def __init__(self, fmt: str, output: Path | None, inputs: Sequence[str | Path], report_dir: Path | None,
+                 fail_on: str, color: bool, baseline: Baseline | None = None) -> None:
+        from ..render.portfolio import CsvWriter, JsonArrayWriter
+
+        self.fmt = fmt
+        self.fail_on = fail_on
+        self.report_dir = report_dir
+        self.color = color
+        self.rows: list = []  # compact items, for the table and the index only
+        self.counts = {"ok": 0, "error": 0, "skipped": 0, "cached": 0, "pages": 0}
+        self.failed_on = False
+        self.out = _AtomicStream(output, inputs) if fmt != "table" else None
+        self.csv = CsvWriter(self.out.stream) if fmt == "csv" and self.out else None
+        self.json = JsonArrayWriter(self.out.stream) if fmt == "json" and self.out else None
+        self.output = output
+        self.inputs = inputs
+        self.baseline = baseline
+
+    def add(self, item) -> None:  # type: ignore[no-untyped-def]
+        from ..render.portfolio import compact, jsonl_line
+
+        item = _with_baseline(item, self.baseline)
+        self.counts[item.status] += 1
+        self.counts["cached"] += int(item.cached)
+        summary = item.summary
+        if item.status == "ok" and summary is not None:
+            self.counts["pages"] += summary.pages or 0
+            self.failed_on = self.failed_on or (self.fail_on != "never" and self.fail_on in summary.fails_on)
+        if self.csv is not None:
+            self.csv.write(item)
+        elif self.json is not None:
+            self.json.write(item)
+        elif self.fmt == "jsonl" and self.out is not None:
+            self.out.stream.write(jsonl_line(item))
+        if self.fmt == "table" or self.report_dir is not None:
+            self.rows.append(compact(item))
+
+    def finish(self) -> None:
+        """Complete every output (also after an interrupt: what finished is written whole)."""
+        from ..render.portfolio import index_pages, render_table
+
+        if self.json is not None:
+            self.json.close()
+        if self.out is not None:
+            self.out.commit()
+        if self.fmt == "table":
+            to_terminal = self.output is None and sys.stdout.isatty()
+            width = max(100, click.get_terminal_size()[0]) if to_terminal else 160
+            rows = sorted(self.rows, key=lambda i: i.path)  # completion order is not reproducible
+            content = render_table(rows, color=self.color and to_terminal, width=width)
+            if self.output is not None:
+                write_output(self.output, content, [Path(p) for p in self.inputs])
+            else:
+                click.echo(content, nl=False)
+        if self.report_dir is not None:
+            for name, page in index_pages(self.rows).items():
+                write_output(self.report_dir / name, page)
+
+    def abandon(self) -> None:
+        if self.out is not None:
+            self.out.discard()
+
+    def exit_code(self, allow_errors: bool) -> int:
+        if self.counts["error"] and not allow_errors:
+            return EXIT_ERROR
+        return EXIT_FAIL_ON if self.failed_on else EXIT_OK
+
+
+def _with_baseline(item, baseline: Baseline | None):  # type: ignore[no-untyped-def]
+    """The item with accepted findings marked suppressed in its report and summary."""
+    if baseline is None or item.report_json is None:
+        return item
+    import dataclasses
+    import json
+
+    from ..baseline import apply_baseline, apply_baseline_to_report
+    from ..batch import summary_from_report
+
+    report = apply_baseline_to_report(json.loads(item.report_json), baseline)
+    result = apply_baseline(item.result, baseline) if item.result is not None else None
+    return dataclasses.replace(item, report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")),
+                               summary=summary_from_report(report), result=result)
+
+
+def _progress_bar(total: int):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr (only called when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]} pages/s"), TextColumn("{task.fields[errors]} errors"),
+                        TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = progress.add_task("scanning", total=total, rate="0", errors=0)
+    return progress, task
+
+
+def _drive(items, overview: _Overview, total: int, show_progress: bool) -> None:  # type: ignore[no-untyped-def]
+    """Feed items to the overview, with a progress bar when asked; finish outputs even on Ctrl-C."""
+    import time
+
+    start = time.monotonic()
+    progress = task = None
+    if show_progress:
+        progress, task = _progress_bar(total)
+        progress.start()
+    try:
+        for item in items:
+            overview.add(item)
+            if progress is not None:
+                rate = overview.counts["pages"] / max(time.monotonic() - start, 1e-6)
+                progress.update(task, advance=1, rate=f"{rate:.0f}", errors=overview.counts["error"])
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.stop()
+        overview.finish()
+        raise
+    except BaseException:
+        overview.abandon()
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+    overview.finish()
+
+
+def _report_dir(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    from ..render import Format
+
+    if "html" not in {f.value for f in Format}:
+        _fail("--report-dir needs the HTML report, which this installation does not have")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"{path}: cannot create report folder ({exc.strerror or exc})")
+    return path
+
+
+def _summary_line(overview: _Overview) -> str:
+    c = overview.counts
+    scanned = c["ok"] - c["cached"]
+    parts = [f"{scanned} scanned"]
+    if c["cached"]:
+        parts.append(f"{c['cached']} from the results database")
+    parts.append(f"{c['error']} failed")
+    parts.append(f"{c['skipped']} skipped (unsupported or duplicate)")
+    return "agreementscan: " + ", ".join(parts)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: one per CPU; 0 scans in this process without timeouts).")
+@click.option("--recursive/--no-recursive", default=True, show_default=True, help="Scan sub-folders too.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only files whose relative path or name matches (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Leave out files and folders whose relative path or name matches (repeatable).")
+@click.option("-f", "--format", "fmt", type=click.Choice(BATCH_FORMATS), default="table", show_default=True,
+              help="Overview format: a table, CSV (document x element), JSON Lines or a JSON array of reports.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the overview to this file (atomically) instead of standard output.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              help="SQLite results database: reuse reports of unchanged documents, store new ones.")
+@click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write an HTML report per document and an index.html overview into this folder.")
+@language_options
+@fail_on_option
+@click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because some files could not be scanned.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one document may take before its worker is stopped (default 120).")
+@limit_options
+@profile_options
+@baseline_option
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when it is a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
+def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: tuple[str, ...],
+          exclude: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, report_dir: Path | None,
+          lang: str | None, report_lang: str | None, fail_on: str | None, allow_errors: bool, timeout: float | None,
+          password: str | None, max_pages: int | None, max_size: int | None, max_chars: int | None,
+          config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None, progress: bool | None,
+          color: bool | None) -> None:
+    """Scan every agreement under PATHS (folders or files) in parallel and write an overview.
+
+    Only .pdf .docx .docm .txt .md .markdown files are scanned; others are listed as
+    skipped. A file that cannot be read, hangs past --timeout or crashes its worker
+    becomes an error row and the run goes on. With --db, unchanged documents are read
+    from the results database instead of scanned again, and an interrupted run resumes.
+
+    \b
+    Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be scanned
+    (after all others; not with --allow-errors), 130 when interrupted (Ctrl-C).
+
+    \b
+    Examples:
+      agreementscan batch contracts/ -j 2 -o overview.csv -f csv
+      agreementscan batch contracts/ --db scans.sqlite --report-dir reports/
+      agreementscan batch contracts/ --format jsonl --fail-on missing
+    """
+    from ..batch import Batch, ScanOptions, discover
+    from ..render.portfolio import report_names
+    from ..store import open_store
+
+    settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
+                       password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
+                       timeout=timeout, baseline=baseline)
+    entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
+    report_dir = _report_dir(report_dir)
+    inputs = [e.path for e in entries if e.action == "scan"]
+    if db is not None:
+        _check_target(db, inputs)
+    store = open_store(db) if db is not None else None
+    profile = settings.profile
+    options = ScanOptions(language=settings.lang, report_language=settings.report_lang, password=settings.password,
+                          max_pages=settings.max_pages, max_bytes=settings.max_bytes, max_chars=settings.max_chars,
+                          playbooks=tuple(str(p) for p in profile.playbooks), disable=profile.disabled,
+                          severity=tuple(sorted((e.id, e.severity.value) for e in profile.checklist.elements
+                                                if e.severity != _default_severity(e.id))))
+    args = {"paths": [str(p) for p in paths], "recursive": recursive, "include": list(include),
+            "exclude": list(exclude), "lang": settings.lang, "report_lang": settings.report_lang,
+            "max_pages": settings.max_pages, "max_size": settings.max_bytes // 1_000_000, "timeout": settings.timeout,
+            "playbooks": list(options.playbooks)}
+    run = Batch(entries, options, jobs=jobs, timeout=settings.timeout, store=store, report_dir=report_dir,
+                report_names=report_names(entries) if report_dir is not None else None, run_args=args)
+    overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
+                         color if color is not None else True, settings.baseline)
+    show = sys.stderr.isatty() if progress is None else progress
+    iterator = iter(run)
+    try:
+        _drive(iterator, overview, len(entries), show)
+    except KeyboardInterrupt:
+        iterator.close()  # type: ignore[attr-defined]
+        done = sum(overview.counts[k] for k in ("ok", "error", "skipped"))
+        kept = " (finished documents are in the results database)" if store is not None else ""
+        click.echo(f"agreementscan: interrupted after {done} of {len(entries)} files{kept}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        iterator.close()  # type: ignore[attr-defined]
+        if store is not None:
+            store.close()
+    click.echo(_summary_line(overview), err=True)
+    sys.exit(overview.exit_code(allow_errors))
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The results database written by `batch --db`.")
+@click.option("--all", "all_documents", is_flag=True,
+              help="Every document the database has seen (as of its latest run), not only the latest run.")
+@click.option("-f", "--format", "fmt", type=click.Choice(BATCH_FORMATS), default="table", show_default=True,
+              help="Overview format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the overview to this file (atomically) instead of standard output.")
+@click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write an HTML report per document and an index.html overview into this folder.")
+@fail_on_option
+@baseline_option
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Configuration file (for fail-on and baseline; default: found by walking up).")
+@click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because of error rows.")
+@click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
+def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_dir: Path | None,
+           fail_on: str | None, baseline: Path | None, config: Path | None, allow_errors: bool,
+           color: bool | None) -> None:
+    """Render the overview of a batch again from its results database, without rescanning.
+
+    Shows the latest run by default, or with --all every path the database has seen.
+    """
+    from ..batch import Entry, items_from_store
+    from ..render.portfolio import report_names
+    from ..store import open_store
+
+    settings = resolve(config=config, fail_on=fail_on, baseline=baseline)
+    store = open_store(db, create=False)
+    try:
+        stored = list(store.items(-1 if all_documents else None))
+    finally:
+        store.close()
+    report_dir = _report_dir(report_dir)
+    names = report_names(Entry(s.path, s.relpath, "scan") for s in stored if s.status == "ok") if report_dir else {}
+    items = items_from_store(stored, report_dir=report_dir, report_names=names)
+    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color if color is not None else True,
+                         settings.baseline)
+    _drive(items, overview, len(stored), False)
+    sys.exit(overview.exit_code(allow_errors))

@@ -1,0 +1,206 @@
+"""Commands on single agreements: scan, annotate, baseline, and eval over labelled ones."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .app import (
+    EXIT_ERROR,
+    EXIT_FAIL_ON,
+    FORMATS,
+    _fail,
+    baseline_option,
+    fail_on_option,
+    fails,
+    language_options,
+    limit_options,
+    main,
+    profile_options,
+    resolve,
+    write_output,
+)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format. With several files, json is an array of reports; sarif is one SARIF 2.1.0 log.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@language_options
+@fail_on_option
+@limit_options
+@profile_options
+@baseline_option
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: when writing to a terminal).")
+def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, report_lang: str | None,
+         fail_on: str | None, password: str | None, max_pages: int | None, max_size: int | None,
+         max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None,
+         color: bool | None) -> None:
+    """Scan one or more agreements (PDF, DOCX, TXT or MD) and report every checklist element.
+
+    Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be read or an
+    option is wrong (the other files are still reported).
+    """
+    from ..api import scan_file
+    from ..errors import AgreementscanError, shown
+    from ..render import render
+
+    settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
+                       password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
+                       baseline=baseline)
+    results = []
+    had_error = False
+    for path in files:
+        try:
+            results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
+                                     password=settings.password, max_pages=settings.max_pages,
+                                     max_bytes=settings.max_bytes, max_chars=settings.max_chars,
+                                     profile=settings.profile, baseline=settings.baseline))
+        except AgreementscanError as exc:
+            had_error = True
+            click.echo(f"agreementscan: error: {shown(str(exc))}", err=True)
+    if results:
+        to_terminal = output is None and sys.stdout.isatty()
+        use_color = to_terminal if color is None else color
+        width = max(60, min(120, click.get_terminal_size()[0])) if to_terminal else 100
+        content = render(results, fmt, color=use_color and fmt == "text", width=width)
+        if output is not None:
+            write_output(output, content, files)
+        else:
+            click.echo(content, nl=False)
+    if had_error:
+        sys.exit(EXIT_ERROR)
+    if fails(results, settings.fail_on):
+        sys.exit(EXIT_FAIL_ON)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the copy. Default: <stem>.agreementscan.<ext> next to the input.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists (never the input).")
+@language_options
+@fail_on_option
+@limit_options
+@profile_options
+@baseline_option
+def annotate(file: Path, output: Path | None, force: bool, lang: str | None, report_lang: str | None,
+             fail_on: str | None, password: str | None, max_pages: int | None, max_size: int | None,
+             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None) -> None:
+    """Write a reviewed copy of FILE with the findings inside the agreement itself.
+
+    \b
+    .docx      -> a copy with Word comments on the evidence and a summary comment
+    .pdf       -> a copy with highlights (a colour per pitfall) and a summary note
+    .txt, .md  -> the HTML report with the full text highlighted
+
+    The input is never changed; the copy is written atomically and an existing file is
+    only replaced with --force.
+    """
+    from ..annotate import annotate_file
+
+    settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
+                       password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
+                       baseline=baseline)
+    done = annotate_file(file, output, force=force, language=settings.lang, report_language=settings.report_lang,
+                         password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
+                         max_chars=settings.max_chars, profile=settings.profile, baseline=settings.baseline)
+    counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
+    what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
+    click.echo(f"Wrote {done.path} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
+               err=True)
+    if fails([done.result], settings.fail_on):
+        sys.exit(EXIT_FAIL_ON)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--accept", "accepts", multiple=True, metavar='ELEMENT="JUSTIFICATION"',
+              help="Accept the current gap of ELEMENT in these documents, with a justification (repeatable).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Baseline file (default: the configuration's baseline, else agreementscan-baseline.json here).")
+@language_options
+@limit_options
+@profile_options
+def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: Path | None, lang: str | None,
+             report_lang: str | None, password: str | None, max_pages: int | None, max_size: int | None,
+             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...]) -> None:
+    """Record accepted findings (with --accept), or list what the baseline holds for FILES.
+
+    An accepted finding stays visible in every report, marked as accepted with its
+    justification and date, and no longer counts for --fail-on. It applies only to the
+    exact document it was accepted for: when the agreement changes, it is reviewed again.
+
+    \b
+    Example:
+      agreementscan baseline draft.pdf --accept exclusivity="Accepted by both boards on 2026-11-02"
+    """
+    from ..api import scan_file
+    from ..baseline import BASELINE_NAME, accept, load_baseline, parse_accepts, save_baseline
+
+    settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, password=password,
+                       max_pages=max_pages, max_size=max_size, max_chars=max_chars)
+    target = baseline_file or (settings.baseline.path if settings.baseline is not None else Path(BASELINE_NAME))
+    current = load_baseline(target, missing_ok=True)
+    justifications = parse_accepts(accepts)
+    for path in files:
+        result = scan_file(path, language=settings.lang, report_language=settings.report_lang,
+                           password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
+                           max_chars=settings.max_chars, profile=settings.profile)
+        if justifications:
+            current, notes = accept(current, result, justifications)
+            for note in notes:
+                click.echo(f"agreementscan: {path}: {note}", err=True)
+            continue
+        entries = current.for_document(result.document.sha256)
+        stale = [e for e in current.entries if e.path == str(path) and e.sha256 != result.document.sha256]
+        click.echo(f"{path}: {len(entries)} accepted finding(s)")
+        for entry in entries.values():
+            click.echo(f"  {entry.element} ({entry.status}, {entry.date}): {entry.justification}")
+        for entry in stale:
+            click.echo(f"  stale: {entry.element} was accepted for an earlier version of this document")
+    if justifications:
+        save_baseline(current)
+        click.echo(f"Wrote {target} ({len(current.entries)} accepted finding(s))", err=True)
+
+
+@main.command(name="eval")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True,
+              help="How many of the worst disagreements to list.")
+@profile_options
+def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, config: Path | None,
+                 lexicons: tuple[Path, ...]) -> None:
+    """Measure accuracy against labelled agreements in DIRECTORY (reads DIRECTORY/labels/*.json).
+
+    Prints per element precision, recall and F1 of "covered" (present or weak) and of
+    "missing" (missing or not applicable), their mean, the headline macro average over
+    elements with at least 3 labelled documents in each class, the 3-way agreement, and
+    the worst disagreements with their evidence.
+    """
+    import json
+
+    from ..api import scan_file
+    from ..evaluate import evaluate, report_to_dict, report_to_text
+
+    if not directory.is_dir():
+        _fail(f"{directory}: not a directory")
+    settings = resolve(config=config, lexicons=lexicons)
+    report = evaluate(directory, worst=worst, scan=lambda p: scan_file(p, profile=settings.profile))
+    if fmt == "json":
+        content = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = report_to_text(report)
+    if output is not None:
+        write_output(output, content)
+    else:
+        click.echo(content, nl=False)
+    if report.errors:
+        sys.exit(EXIT_ERROR)

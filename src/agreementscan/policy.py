@@ -1,0 +1,50 @@
+"""When a scan should fail a build: the ``--fail-on`` rule, for results and stored reports.
+
+``missing`` fails on any missing element, ``weak`` on any weak or missing one; ``error``,
+``warning`` and ``info`` fail on a gap (weak or missing element) or consistency check of
+at least that severity. Findings accepted in a baseline (suppressed) never fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .model import ScanResult, Severity, Status
+
+FAIL_ON = ("missing", "weak", "error", "warning", "info", "never")
+_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def _modes(gaps: Iterable[tuple[str, str]], checks: Iterable[str]) -> frozenset[str]:
+    """Fail-on modes met by (status, severity) of unsuppressed gaps and check severities."""
+    met: set[str] = set()
+    worst = -1
+    for status, severity in gaps:
+        met.add("weak")
+        if status == Status.MISSING.value:
+            met.add("missing")
+        worst = max(worst, _RANK.get(severity, 1))
+    for severity in checks:
+        worst = max(worst, _RANK.get(severity, 1))
+    met.update(level for level, rank in _RANK.items() if worst >= rank)
+    return frozenset(met)
+
+
+def result_modes(result: ScanResult) -> frozenset[str]:
+    """The fail-on modes one scan result meets."""
+    gaps = [(e.status.value, Severity(e.severity).value) for e in result.elements
+            if e.status in (Status.WEAK, Status.MISSING) and e.suppression is None]
+    return _modes(gaps, [Severity(c.severity).value for c in result.checks])
+
+
+def report_modes(report: dict[str, Any]) -> frozenset[str]:
+    """The same for a JSON report (``render.jsonreport.report_dict``)."""
+    gaps = [(e["status"], e.get("severity", "warning")) for e in report.get("elements", ())
+            if e.get("status") in ("weak", "missing") and not e.get("suppressed")]
+    return _modes(gaps, [c.get("severity", "warning") for c in report.get("checks", ())])
+
+
+def fails(results: Sequence[ScanResult], fail_on: str) -> bool:
+    """True when any result meets ``fail_on``."""
+    return fail_on != "never" and any(fail_on in result_modes(r) for r in results)
