@@ -139,3 +139,46 @@ def test_no_traceback_from_a_real_process(corpus: dict[str, Path]) -> None:
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == len(names) and all(line.startswith("agreementscan: error: ") for line in lines)
     assert "Traceback" not in proc.stderr
+
+
+def test_per_document_timeout(corpus: dict[str, Path]) -> None:
+    code, out, err = _scan(str(corpus["long-line.txt"]), "--timeout", "0.5")
+    assert code == 2 and out == ""
+    assert err.strip() == f"agreementscan: error: {corpus['long-line.txt']}: took longer than the --timeout of 0.5 s"
+
+
+def test_character_limit(corpus: dict[str, Path]) -> None:
+    code, _, err = _scan(str(corpus["long-line.txt"]), "--max-chars", "1000000")
+    assert code == 2 and "more than the --max-chars limit of 1,000,000" in err
+
+
+def test_batch_reports_every_bad_file_as_a_row_and_goes_on(corpus: dict[str, Path], tmp_path: Path) -> None:
+    import csv
+    import io
+    import shutil
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in ("truncated.pdf", "legacy.doc", "junk.txt", "encrypted.pdf", "document.rtf", "utf16.txt",
+                 "bad-xref.pdf", "name with spaces.txt"):
+        shutil.copy(corpus[name], folder / name)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    before = _hashes({p.name: p for p in folder.iterdir()})
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(main, ["batch", str(folder), "-j", "1", "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 2
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    element_rows: dict[str, int] = {}
+    for r in rows:
+        if r["element"]:
+            element_rows[Path(r["path"]).name] = element_rows.get(Path(r["path"]).name, 0) + 1
+    errors = {Path(r["path"]).name: r["error"] for r in rows if r["status"] in ("error", "skipped")}
+    assert element_rows == {"utf16.txt": 25, "bad-xref.pdf": 25, "name with spaces.txt": 25}
+    assert errors["legacy.doc"] == "unsupported format (.doc); save it as .docx or .pdf"
+    assert errors["document.rtf"] == "unsupported format (.rtf); save it as .docx or .pdf"
+    assert "damaged PDF" in errors["truncated.pdf"] and "PDF is encrypted" in errors["encrypted.pdf"]
+    assert "binary content" in errors["junk.txt"]
+    assert any("symbolic link loop" in e for e in errors.values())
+    assert _hashes({p.name: p for p in folder.iterdir()}) == before
+    allowed = CliRunner().invoke(main, ["batch", str(folder), "-j", "1", "-f", "json", "--allow-errors"])
+    assert allowed.exit_code == 0

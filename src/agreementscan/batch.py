@@ -248,6 +248,9 @@ def result_from_report(report: dict[str, Any], document: Document | None = None)
 
 # --------------------------------------------------------------------------- discovery
 
+_WORD_PROCESSOR_SUFFIXES = (".doc", ".dot", ".rtf", ".odt", ".ott", ".pages", ".wpd", ".wps", ".xps")
+"""Documents that are agreements in a format we do not read: the skip message says what to do."""
+
 
 def _normalise_patterns(patterns: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
@@ -354,7 +357,8 @@ def _walk(folder: str, rel: str, recursive: bool, includes: Sequence[str], exclu
             continue
         suffix = os.path.splitext(child.name)[1].lower()
         if suffix not in SUPPORTED_SUFFIXES:
-            out.append(Entry(child.path, relpath, "skipped", f"unsupported format ({suffix or 'no extension'})"))
+            hint = "; save it as .docx or .pdf" if suffix in _WORD_PROCESSOR_SUFFIXES else ""
+            out.append(Entry(child.path, relpath, "skipped", f"unsupported format ({suffix or 'no extension'}){hint}"))
         elif child.name.startswith("~$"):
             out.append(Entry(child.path, relpath, "skipped", "Office lock file"))
         elif not stat.S_ISREG(st.st_mode):

@@ -7,9 +7,12 @@ commands so that ``--help`` and ``--version`` stay instant.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,3 +220,32 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
         config=found.path,
     )
+
+
+class DocumentTimeout(Exception):
+    """Raised inside a scan when its --timeout passes."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None):  # type: ignore[no-untyped-def]
+    """Interrupt the work inside after ``seconds`` (POSIX, main thread; elsewhere no limit)."""
+    usable = (seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:  # noqa: ARG001 - signal handler signature
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def timeout_option(func):  # type: ignore[no-untyped-def]
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                        help="Seconds one document may take (default 120).")(func)

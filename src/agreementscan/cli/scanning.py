@@ -9,6 +9,9 @@ import click
 
 from .app import (
     EXIT_ERROR,
+    DocumentTimeout,
+    deadline,
+    timeout_option,
     EXIT_FAIL_ON,
     FORMATS,
     _fail,
@@ -35,11 +38,12 @@ from .app import (
 @limit_options
 @profile_options
 @baseline_option
+@timeout_option
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when writing to a terminal).")
 def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, report_lang: str | None,
          fail_on: str | None, password: str | None, max_pages: int | None, max_size: int | None,
          max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None,
-         color: bool | None) -> None:
+         timeout: float | None, color: bool | None) -> None:
     """Scan one or more agreements (PDF, DOCX, TXT or MD) and report every checklist element.
 
     Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be read or an
@@ -51,18 +55,23 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
 
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
-                       baseline=baseline)
+                       timeout=timeout, baseline=baseline)
     results = []
     had_error = False
     for path in files:
         try:
-            results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
-                                     password=settings.password, max_pages=settings.max_pages,
-                                     max_bytes=settings.max_bytes, max_chars=settings.max_chars,
-                                     profile=settings.profile, baseline=settings.baseline))
+            with deadline(settings.timeout):
+                results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
+                                         password=settings.password, max_pages=settings.max_pages,
+                                         max_bytes=settings.max_bytes, max_chars=settings.max_chars,
+                                         profile=settings.profile, baseline=settings.baseline))
         except AgreementscanError as exc:
             had_error = True
             click.echo(f"agreementscan: error: {shown(str(exc))}", err=True)
+        except DocumentTimeout:
+            had_error = True
+            click.echo(f"agreementscan: error: {shown(str(path))}: took longer than the --timeout of "
+                       f"{settings.timeout:g} s", err=True)
     if results:
         to_terminal = output is None and sys.stdout.isatty()
         use_color = to_terminal if color is None else color

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PITFALL_NAMES = {1: "Unclear goals", 2: "Unequal partners", 3: "Too much trust", 4: "Going too fast",
                  5: "Mission and values"}
-CSV_FIELDS = ("path", "sha256", "language", "element", "pitfall", "status", "evidence_count", "error")
+CSV_FIELDS = ("path", "sha256", "language", "element", "pitfall", "status", "severity", "suppressed",
+              "evidence_count", "error")
 INDEX_NAME = "index.html"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,14 +88,17 @@ class CsvWriter:
         row = self.writer.writerow
         if item.status != "ok":
             sha = item.summary.sha256 if item.summary else ""
-            row([neutralise(v) for v in (item.path, sha, "", "", "", item.status, "", item.error or "")])
+            row([neutralise(v) for v in (item.path, sha, "", "", "", item.status, "", "", "", item.error or "")])
             return
         report = item.report() or {}
         language = report.get("document", {}).get("language", "")
         sha = report.get("document", {}).get("sha256", "")
         for element in report.get("elements", []):
+            # "suppressed" holds the baseline justification of an accepted finding.
+            accepted = (element.get("suppressed") or {}).get("justification", "")
             row([neutralise(v) for v in (item.path, sha, language, element["id"], element["pitfall"],
-                                         element["status"], len(element.get("evidence", [])), "")])
+                                         element["status"], element.get("severity", ""), accepted,
+                                         len(element.get("evidence", [])), "")])
 
 
 def error_object(item: BatchItem) -> dict[str, Any]:
