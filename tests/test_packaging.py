@@ -49,7 +49,10 @@ def _element_ids(checklist_text: str) -> list[str]:
 
 
 def _expected_lexicon_files(element_ids: list[str]) -> set[str]:
-    expected = {"agreementscan/lexicons/checklist.toml", "agreementscan/py.typed"}
+    expected = {"agreementscan/lexicons/checklist.toml", "agreementscan/py.typed",
+                # Code and data that came later: the HTML templates, the CLI and annotate packages.
+                "agreementscan/render/templates/report.html.j2", "agreementscan/render/templates/index.html.j2",
+                "agreementscan/cli/__init__.py", "agreementscan/annotate/docx.py", "agreementscan/annotate/pdf.py"}
     for lang in LANGUAGES:
         expected.add(f"agreementscan/lexicons/{lang}/common.toml")
         expected.update(f"agreementscan/lexicons/{lang}/{eid}.toml" for eid in element_ids)
