@@ -33,6 +33,18 @@ if TYPE_CHECKING:  # pragma: no cover
 BATCH_FORMATS = ("table", "csv", "jsonl", "json")
 
 
+def overview_options(func):  # type: ignore[no-untyped-def]
+    """-f, -o and --report-dir, shared by batch and report."""
+    func = click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Write an HTML report per document and an index.html overview into this folder.")(func)
+    func = click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Write the overview to this file (atomically) instead of standard output.")(func)
+    func = click.option("-f", "--format", "fmt", type=click.Choice(BATCH_FORMATS), default="table",
+                        show_default=True, help="Overview format: a table, CSV (document x element), "
+                                                "JSON Lines or a JSON array of reports.")(func)
+    return func
+
+
 def _default_severity(element_id: str):  # type: ignore[no-untyped-def]
     """The built-in severity of an element (None for playbook elements)."""
     from ..lexicon import load_checklist
@@ -256,14 +268,9 @@ def _summary_line(overview: _Overview) -> str:
               help="Only files whose relative path or name matches (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out files and folders whose relative path or name matches (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(BATCH_FORMATS), default="table", show_default=True,
-              help="Overview format: a table, CSV (document x element), JSON Lines or a JSON array of reports.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the overview to this file (atomically) instead of standard output.")
+@overview_options
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="SQLite results database: reuse reports of unchanged documents, store new ones.")
-@click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write an HTML report per document and an index.html overview into this folder.")
 @language_options
 @fail_on_option
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because some files could not be scanned.")
@@ -347,12 +354,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
               help="The results database written by `batch --db`.")
 @click.option("--all", "all_documents", is_flag=True,
               help="Every document the database has seen (as of its latest run), not only the latest run.")
-@click.option("-f", "--format", "fmt", type=click.Choice(BATCH_FORMATS), default="table", show_default=True,
-              help="Overview format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the overview to this file (atomically) instead of standard output.")
-@click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write an HTML report per document and an index.html overview into this folder.")
+@overview_options
 @fail_on_option
 @baseline_option
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),

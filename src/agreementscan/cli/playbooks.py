@@ -51,6 +51,17 @@ def lexicon() -> None:
     """Check and test playbooks: your own terms and elements on top of the built-in lexicons."""
 
 
+def _checked(folder: Path):  # type: ignore[no-untyped-def]
+    """The playbook's check report, or None after printing its errors (file:line: entry: message)."""
+    from ..errors import shown
+    from ..lexicon.profile import check_playbook
+
+    report = check_playbook(folder)
+    for error in report.errors:
+        click.echo(shown(error))
+    return None if report.errors else report
+
+
 @lexicon.command(name="check")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 def lexicon_check(folders: tuple[Path, ...]) -> None:
@@ -58,16 +69,11 @@ def lexicon_check(folders: tuple[Path, ...]) -> None:
 
     Exit code 1 when any folder has errors.
     """
-    from ..errors import shown
-    from ..lexicon.profile import check_playbook
-
     failed = False
     for folder in folders:
-        report = check_playbook(folder)
-        if report.errors:
+        report = _checked(folder)
+        if report is None:
             failed = True
-            for error in report.errors:
-                click.echo(shown(error))
             continue
         rules = ", ".join(f"{n} rules ({lang})" for lang, n in sorted(report.rules.items())) or "no rules"
         extended = sorted({e for ids in report.extended.values() for e in ids} - set(report.new_elements))
@@ -85,15 +91,12 @@ def lexicon_test(folders: tuple[Path, ...]) -> None:
     Positive examples must come out present or weak, weak ones weak, negative ones
     missing or not applicable. Exit code 1 when any example fails.
     """
-    from ..lexicon.profile import check_playbook, run_playbook_examples
+    from ..lexicon.profile import run_playbook_examples
 
     failed = False
     for folder in folders:
-        report = check_playbook(folder)
-        if report.errors:
+        if _checked(folder) is None:
             failed = True
-            for error in report.errors:
-                click.echo(error)
             continue
         ran, failures = run_playbook_examples(folder)
         for failure in failures:
