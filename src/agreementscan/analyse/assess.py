@@ -75,7 +75,16 @@ class Context:
         self._sentence_text: dict[int, str] = {}
         self._skipped: dict[str, frozenset[int]] = {}
         self._anchor_sentences: dict[str, frozenset[int]] = {}
+        self._placeholders: dict[tuple[str, int], str | None] = {}
         self._definitional: dict[str, frozenset[int]] = {}
+
+    def placeholder(self, lexicon: LanguageLexicon, i: int) -> str | None:
+        """The placeholder ("[●]", "TBD") in sentence ``i``, if any; cached per language."""
+        key = (lexicon.language, i)
+        if key not in self._placeholders:
+            found = lexicon.placeholders.search(self.sentence_text(i))
+            self._placeholders[key] = found.group() if found else None
+        return self._placeholders[key]
 
     def sentences_with(self, anchors: tuple[str, ...]) -> list[int]:
         """Indices of sentences whose lower-cased text contains any of ``anchors``, in order."""
@@ -196,7 +205,7 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
                 elif rule.negatable:
                     before = text[max(sentence.start, start - NEGATION_WINDOW):start]
                     negated = bool(lexicon.negation_cues.search(before))
-            placeholder = lexicon.placeholders.search(s_text)
+            placeholder = ctx.placeholder(lexicon, i)
             score = rule.weight
             if i in definitional:
                 score -= DEFINITION_PENALTY
@@ -204,8 +213,7 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
                 score += SECTION_BONUS
             if _value_in(lexicon, rule.value, s_text):
                 score += VALUE_BONUS
-            hits.append(Hit(rule.id, start, end, i, score, negated,
-                            placeholder.group() if placeholder else None, rule.status == "weak"))
+            hits.append(Hit(rule.id, start, end, i, score, negated, placeholder, rule.status == "weak"))
     if headings is not None:
         rule_id = f"{lexicon.language}.{element.element}.heading"
         for i, sentence in enumerate(ctx.sentences):
@@ -220,14 +228,13 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
                 if ctx.sentences[j].section != sentence.section:
                     break
             s_text = ctx.sentence_text(target)
-            placeholder = lexicon.placeholders.search(s_text)
+            placeholder = ctx.placeholder(lexicon, target)
             negated = bool(element.negations is not None and element.negations.search(s_text))
             # The clause under the heading decides how firm the heading is: if the rules
             # found it vague there, the heading alone must not make the element present.
             vague = any(h.vague for h in hits if h.sentence == target)
             hits.append(Hit(rule_id, ctx.sentences[target].start, ctx.sentences[target].end, target,
-                            element.heading_weight, negated, placeholder.group() if placeholder else None,
-                            vague=vague, heading=True))
+                            element.heading_weight, negated, placeholder, vague=vague, heading=True))
     return hits
 
 
