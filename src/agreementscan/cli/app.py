@@ -174,11 +174,10 @@ def baseline_option(func):  # type: ignore[no-untyped-def]
                         help="Baseline file of accepted findings (see `agreementscan baseline`).")(func)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
     """Command-line flags merged over the configuration file, over the defaults."""
 
-    profile: Profile
     lang: str
     report_lang: str | None
     fail_on: str
@@ -189,6 +188,20 @@ class Settings:
     timeout: float
     baseline: Baseline | None
     config: Path | None
+    playbooks: tuple[Path, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: dict[str, str] | None = None
+    _profile: Profile | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """The lexicons with playbooks layered on; compiled on first use only (a batch re-run
+        that finds every report in its database never needs them)."""
+        if self._profile is None:
+            from ..lexicon.profile import load_profile
+
+            self._profile = load_profile(self.playbooks, disable=self.disable, severity=self.severity or {})
+        return self._profile
 
 
 def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: str | None = None,
@@ -198,17 +211,15 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     """The settings of one command: flags win over the configuration file."""
     from ..baseline import load_baseline
     from ..config import load_config
-    from ..lexicon.profile import load_profile
+    from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())
-    playbooks = [*found.playbooks, *lexicons]
-    with_playbooks = load_profile(playbooks)
-    found.check_elements(tuple(e.id for e in with_playbooks.checklist.elements))
-    profile = load_profile(playbooks, disable=found.disable, severity=found.severity)
+    playbooks = tuple(Path(p).resolve() for p in (*found.playbooks, *lexicons))
+    if found.disable or found.severity:
+        found.check_elements(element_ids(playbooks))
     limits = found.limits
     baseline_path = baseline or found.baseline
     return Settings(
-        profile=profile,
         lang=lang or found.lang or "auto",
         report_lang=report_lang or found.report_lang,
         fail_on=fail_on or found.fail_on or "never",
@@ -219,8 +230,10 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         timeout=timeout or limits.timeout or 120.0,
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
         config=found.path,
+        playbooks=playbooks,
+        disable=found.disable,
+        severity={k: v.value for k, v in found.severity.items()},
     )
-
 
 class DocumentTimeout(Exception):
     """Raised inside a scan when its --timeout passes."""

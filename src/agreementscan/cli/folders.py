@@ -45,16 +45,6 @@ def overview_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _default_severity(element_id: str):  # type: ignore[no-untyped-def]
-    """The built-in severity of an element (None for playbook elements)."""
-    from ..lexicon import load_checklist
-
-    try:
-        return load_checklist().element(element_id).severity
-    except KeyError:
-        return None
-
-
 def _check_target(path: Path, inputs: Sequence[str | Path]) -> Path:
     """Resolve an output path; refuse a folder, a missing folder or one of the input files."""
     target = path.resolve()
@@ -317,12 +307,10 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     if db is not None:
         _check_target(db, inputs)
     store = open_store(db) if db is not None else None
-    profile = settings.profile
     options = ScanOptions(language=settings.lang, report_language=settings.report_lang, password=settings.password,
                           max_pages=settings.max_pages, max_bytes=settings.max_bytes, max_chars=settings.max_chars,
-                          playbooks=tuple(str(p) for p in profile.playbooks), disable=profile.disabled,
-                          severity=tuple(sorted((e.id, e.severity.value) for e in profile.checklist.elements
-                                                if e.severity != _default_severity(e.id))))
+                          playbooks=tuple(str(p) for p in settings.playbooks), disable=settings.disable,
+                          severity=tuple(sorted((settings.severity or {}).items())))
     args = {"paths": [str(p) for p in paths], "recursive": recursive, "include": list(include),
             "exclude": list(exclude), "lang": settings.lang, "report_lang": settings.report_lang,
             "max_pages": settings.max_pages, "max_size": settings.max_bytes // 1_000_000, "timeout": settings.timeout,

@@ -246,6 +246,16 @@ def load_profile(playbooks: Sequence[str | Path] = (), *, disable: Sequence[str]
     return _load(folders, tuple(disable), levels)
 
 
+def element_ids(playbooks: Sequence[str | Path] = ()) -> tuple[str, ...]:
+    """Ids of the built-in elements plus those the playbooks add (without compiling lexicons)."""
+    checklist = load_checklist()
+    ids = [e.id for e in checklist.elements]
+    for folder in playbooks:
+        new, _ = _new_elements(Path(folder), checklist)
+        ids += [e.id for e in new]
+    return tuple(ids)
+
+
 def default_profile() -> Profile:
     """The built-in lexicons only."""
     return load_profile()
