@@ -182,3 +182,19 @@ def test_batch_reports_every_bad_file_as_a_row_and_goes_on(corpus: dict[str, Pat
     assert _hashes({p.name: p for p in folder.iterdir()}) == before
     allowed = CliRunner().invoke(main, ["batch", str(folder), "-j", "1", "-f", "json", "--allow-errors"])
     assert allowed.exit_code == 0
+
+
+def test_hostile_inputs_keep_memory_bounded(corpus: dict[str, Path]) -> None:
+    """The zip bomb is refused before inflating and the 10 MB line is cut into pieces:
+    a scan of both stays far below what inflating or whole-text processing would take."""
+    script = (
+        "import resource, subprocess, sys\n"
+        "proc = subprocess.run([sys.executable, '-m', 'agreementscan', 'scan', sys.argv[1], sys.argv[2], "
+        "'--format', 'json'], capture_output=True)\n"
+        "print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(corpus["bomb.docx"]), str(corpus["long-line.txt"])],
+                          capture_output=True, text=True, timeout=300)
+    code, peak_kb = proc.stdout.split()
+    assert int(code) == 2  # the bomb is refused, the long line is scanned
+    assert int(peak_kb) < 900_000, f"peak memory {int(peak_kb) // 1024} MB"
