@@ -8,6 +8,7 @@ case taken from the language's ``common.toml``.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from ..errors import AgreementscanError
@@ -104,6 +105,26 @@ def _register() -> None:
                           func=lambda nlp, name, lang: LookupLemmatizer(nlp, lang))
 
 
+# Affix rules for contract prose. spaCy's default rules handle emoticons, units, currency
+# and many scripts; for sentence splitting and lemma matching in contracts these simple
+# rules give the same sentences (checked on the dev corpus) at about three times the speed,
+# which matters because tokenizing is the largest part of a scan.
+_PREFIX = re.compile(r"""^[\(\[\{"'“‘«„]""")
+_SUFFIX = re.compile(
+    # As spaCy's defaults: a full stop splits off after a digit, a lower-case letter or closing
+    # punctuation, or after two capitals ("TERMINATION."), but not after one ("A.", "B.V.").
+    r"""[\)\]\}"'”’»,;:!?%]$|(?<=[0-9a-zà-ÿß%\)\]"'”’])\.$|(?<=[A-ZÀ-Þ][A-ZÀ-Þ])\.$""")
+_INFIX = re.compile(r"""(?<=[^\W\d])[,;:/](?=[^\W\d])|--|—|–|\.\.\.""")
+
+
+def _contract_tokenizer(nlp: Language):  # type: ignore[no-untyped-def]
+    """A tokenizer with the language's special cases (and our abbreviations) and simple affixes."""
+    from spacy.tokenizer import Tokenizer
+
+    return Tokenizer(nlp.vocab, rules=nlp.tokenizer.rules, prefix_search=_PREFIX.search,
+                     suffix_search=_SUFFIX.search, infix_finditer=_INFIX.finditer)
+
+
 @functools.lru_cache(maxsize=4)
 def get_nlp(lang: str) -> Language:
     """Return the cached pipeline for ``lang`` (``nl`` or ``en``)."""
@@ -116,6 +137,7 @@ def get_nlp(lang: str) -> Language:
     for abbreviation in lexicon.abbreviations:
         for variant in {abbreviation, abbreviation.lower(), abbreviation.capitalize(), abbreviation.upper()}:
             nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
+    nlp.tokenizer = _contract_tokenizer(nlp)
     _register()
     nlp.add_pipe("agreementscan_sentencizer")
     nlp.add_pipe("agreementscan_lemmatizer", config={"lang": lang})
