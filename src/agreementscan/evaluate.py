@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AgreementscanError, UsageError
-from .model import ScanResult, Status
+from .model import ScanResult
 
 ABSENT = ("missing", "not_applicable")
 

@@ -222,7 +222,7 @@ def _load(playbooks: tuple[Path, ...], disable: tuple[str, ...], severity: tuple
         if element_id not in known:
             raise LexiconError(lexicon_root(), element_id, "cannot disable an unknown element id")
     overrides = dict(severity)
-    for element_id, level in overrides.items():
+    for element_id in overrides:
         if element_id not in known:
             raise LexiconError(lexicon_root(), element_id, "severity override for an unknown element id")
     elements = tuple(
