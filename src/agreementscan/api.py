@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from . import limits
 from .errors import AgreementscanError, ExtractionError
 from .model import ScanResult
 
@@ -15,8 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .baseline import Baseline
     from .lexicon.profile import Profile
 
-MAX_CHARS = 20_000_000
-"""Default limit on extracted characters: about 10,000 pages of dense contract text."""
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".docm", ".txt", ".md", ".markdown", ".text")
 
@@ -36,7 +35,7 @@ def scan_text(text: str, *, language: str = "auto", report_language: str | None 
 
 def scan_file(path: str | Path, *, language: str = "auto", report_language: str | None = None,
               password: str | None = None, max_pages: int | None = None,
-              max_bytes: int | None = 50_000_000, max_chars: int | None = MAX_CHARS,
+              max_bytes: int | None = limits.MAX_BYTES, max_chars: int | None = limits.MAX_CHARS,
               profile: Profile | None = None, baseline: Baseline | None = None) -> ScanResult:
     """Extract and scan one agreement file (PDF, DOCX, TXT or MD).
 
@@ -77,9 +76,9 @@ def iter_files(paths: Iterable[str | Path], *, recursive: bool = True) -> Iterat
 
 def scan_folder(paths: str | Path | Iterable[str | Path], *, language: str = "auto",
                 report_language: str | None = None, recursive: bool = True, include: Iterable[str] = (),
-                exclude: Iterable[str] = (), jobs: int | None = None, timeout: float | None = 120.0,
-                password: str | None = None, max_pages: int | None = 2000,
-                max_bytes: int | None = 50_000_000,
+                exclude: Iterable[str] = (), jobs: int | None = None, timeout: float | None = limits.TIMEOUT,
+                password: str | None = None, max_pages: int | None = limits.MAX_PAGES,
+                max_bytes: int | None = limits.MAX_BYTES,
                 ) -> Iterator[tuple[Path, ScanResult | AgreementscanError]]:
     """Scan every supported file under ``paths``; yield (path, result or error) as each finishes.
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import AgreementscanError, shown
+from .fileio import write_text_atomic
 from .model import ScanResult, Status, Suppression
 
 SCHEMA = "agreementscan.baseline/1"
@@ -142,13 +141,8 @@ def accept(baseline: Baseline, result: ScanResult, justifications: Mapping[str, 
 def save_baseline(baseline: Baseline) -> None:
     """Write the baseline atomically (temporary file, then rename)."""
     data = {"schema": SCHEMA, "entries": [e.__dict__ for e in sorted(baseline.entries, key=lambda e: (e.path, e.element))]}
-    folder = baseline.path.resolve().parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{baseline.path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-        os.replace(tmp, baseline.path)
+        write_text_atomic(baseline.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise BaselineError(f"{shown(baseline.path)}: cannot write baseline ({exc.strerror or exc})") from None
 

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
+from . import limits
+from .fileio import write_text_atomic
 from .policy import report_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".docm", ".txt", ".md", ".markdown")
 HOOKS_ENV = "AGREEMENTSCAN_TEST_HOOKS"
 INTERRUPT_ENV = "AGREEMENTSCAN_TEST_INTERRUPT_AFTER"
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = limits.TIMEOUT
 RECYCLE_AFTER = 200
 """Documents per worker before it is replaced: keeps spaCy's growing string store in check."""
 STARTUP_TIMEOUT = 300.0
@@ -77,9 +79,9 @@ class ScanOptions:
     language: str = "auto"
     report_language: str | None = None
     password: str | None = None
-    max_pages: int | None = 2000
-    max_bytes: int | None = 50_000_000
-    max_chars: int | None = 20_000_000
+    max_pages: int | None = limits.MAX_PAGES
+    max_bytes: int | None = limits.MAX_BYTES
+    max_chars: int | None = limits.MAX_CHARS
     playbooks: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
@@ -411,14 +413,6 @@ def _warm_up(html: bool) -> None:
         from .render import render  # noqa: F401
 
 
-def _write_atomic(target: str, content: str) -> None:
-    folder = os.path.dirname(target) or "."
-    tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(content)
-    os.replace(tmp, target)
-
-
 def _run_hooks(path: str) -> None:
     if os.environ.get(HOOKS_ENV) != "1":
         return
@@ -452,7 +446,7 @@ def _scan_one(path: str, options: ScanOptions, want: str, html_target: str | Non
         from .render import render
 
         try:
-            _write_atomic(html_target, render([result], "html"))
+            write_text_atomic(html_target, render([result], "html"))
             payload["report_file"] = os.path.basename(html_target)
         except Exception as exc:  # noqa: BLE001 - the scan stands; only its page failed
             payload["render_error"] = f"cannot write the HTML report ({type(exc).__name__}: {exc})"
@@ -682,7 +676,7 @@ class Batch:
         if target is not None and result is not None:
             from .render import render
 
-            _write_atomic(target, render([result], "html"))
+            write_text_atomic(target, render([result], "html"))
             report_file = os.path.basename(target)
         return BatchItem(entry.path, entry.relpath, "ok", summary=summary_from_report(report), report_json=stored,
                          result=result if self.want == "result" else None, cached=True, report_file=report_file)
@@ -874,7 +868,7 @@ def items_from_store(stored: Iterable[StoredItem], *, report_dir: str | Path | N
 
             document = _reextract(row.path, report, ScanOptions(max_pages=None, max_bytes=None))
             report_file = names[row.path]
-            _write_atomic(os.path.join(os.fspath(report_dir), report_file),
+            write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
                           render([result_from_report(report, document)], "html"))
         yield BatchItem(row.path, row.relpath, "ok", summary=summary_from_report(report),
                         report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")), cached=True,

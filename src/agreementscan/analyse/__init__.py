@@ -68,7 +68,7 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
     primary = run[0].language
     matchers = {lang.language: m for lang in run if (m := _matcher(lang.language, profile)) is not None}
     sentences, token_hits = split_sentences(document, primary, block_langs, matchers)
-    ctx = Context(document, sentences, token_hits, run)
+    ctx = Context(document, sentences, token_hits)
 
     verdicts: dict[str, Verdict] = {}
     for info in checklist.elements:

@@ -59,8 +59,7 @@ class Verdict:
 class Context:
     """Per-document state shared by all element assessments."""
 
-    def __init__(self, document: Document, sentences: list[Sentence], token_hits: list[TokenHit],
-                 lexicons: Sequence[LanguageLexicon]) -> None:
+    def __init__(self, document: Document, sentences: list[Sentence], token_hits: list[TokenHit]) -> None:
         self.document = document
         self.text = document.text
         lower = document.text.lower()
@@ -68,7 +67,8 @@ class Context:
         self.lower: str | None = lower if len(lower) == len(document.text) else None
         self.sentences = sentences
         self.index = SentenceIndex(sentences)
-        self.lexicons = lexicons
+        # Heading sentences, found once: every element's heading patterns look only at these.
+        self.headings = [i for i, s in enumerate(sentences) if s.heading and s.section]
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         for rule_id, start, end in token_hits:
             self.token_hits.setdefault(rule_id, []).append((start, end))
@@ -216,8 +216,9 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             hits.append(Hit(rule.id, start, end, i, score, negated, placeholder, rule.status == "weak"))
     if headings is not None:
         rule_id = f"{lexicon.language}.{element.element}.heading"
-        for i, sentence in enumerate(ctx.sentences):
-            if not sentence.heading or not sentence.section or not headings.search(sentence.section) or i in skip:
+        for i in ctx.headings:
+            sentence = ctx.sentences[i]
+            if i in skip or not headings.search(sentence.section or ""):
                 continue
             # Point the evidence at the first sentence under the heading: that is the clause.
             target = i

@@ -47,7 +47,7 @@ def detect(document: Document, stopwords: dict[str, frozenset[str]]) -> tuple[st
     weight: dict[str, int] = {}
     for block in document.blocks:
         lang = block_language(block.text, everything)
-        per_block.append(lang if lang in stopwords or lang == "und" else lang)
+        per_block.append(lang)
         if lang != "und":
             weight[lang] = weight.get(lang, 0) + len(block.text)
     if not weight:

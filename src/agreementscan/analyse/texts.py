@@ -74,12 +74,3 @@ def text(key: str, lang: str, **values: object) -> str:
     """The sentence ``key`` in ``lang`` (``nl`` or ``en``) with ``values`` filled in."""
     entry = _TEXTS[key]
     return entry.get(lang, entry["en"]).format(**values)
-
-
-def keys() -> list[str]:
-    """Every text key (for the parity test)."""
-    return list(_TEXTS)
-
-
-def has_both_languages() -> bool:
-    return all(set(v) == {"nl", "en"} for v in _TEXTS.values())

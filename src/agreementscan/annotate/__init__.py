@@ -7,14 +7,14 @@ failed or interrupted run never leaves a half-written copy, and never touches th
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..errors import AgreementscanError, UsageError
+from .. import limits
+from ..errors import UsageError
+from ..fileio import atomic_path
 from ..model import ScanResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,8 +60,8 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
 
 def annotate_file(source: str | Path, output: str | Path | None = None, *, force: bool = False,
                   language: str = "auto", report_language: str | None = None, password: str | None = None,
-                  max_pages: int | None = None, max_bytes: int | None = 50_000_000,
-                  max_chars: int | None = 20_000_000, profile: Profile | None = None,
+                  max_pages: int | None = None, max_bytes: int | None = limits.MAX_BYTES,
+                  max_chars: int | None = limits.MAX_CHARS, profile: Profile | None = None,
                   baseline: Baseline | None = None) -> Annotated:
     """Scan ``source`` and write its annotated copy (or HTML report for text inputs)."""
     from ..api import scan_file
@@ -74,31 +74,21 @@ def annotate_file(source: str | Path, output: str | Path | None = None, *, force
     target = Path(output) if output is not None else default_output(source, fmt)
     check_target(source, target, force=force)
     kind = fmt if fmt in ("docx", "pdf") else "html"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        if kind == "docx":
-            from .docx import annotate_docx
+        with atomic_path(target) as tmp:
+            if kind == "docx":
+                from .docx import annotate_docx
 
-            notes = annotate_docx(result, source, tmp)
-        elif kind == "pdf":
-            from .pdf import annotate_pdf
+                notes = annotate_docx(result, source, tmp)
+            elif kind == "pdf":
+                from .pdf import annotate_pdf
 
-            notes = annotate_pdf(result, source, tmp, password=password)
-        else:
-            from ..render import render
+                notes = annotate_pdf(result, source, tmp, password=password)
+            else:
+                from ..render import render
 
-            tmp.write_text(render([result], "html"), encoding="utf-8")
-            notes = sum(len(e.evidence) for e in result.elements)
-        os.replace(tmp, target)
-    except AgreementscanError:
-        tmp.unlink(missing_ok=True)
-        raise
+                tmp.write_text(render([result], "html"), encoding="utf-8")
+                notes = sum(len(e.evidence) for e in result.elements)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f"{target}: cannot write the annotated copy ({exc.strerror or exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return Annotated(target, kind, notes, result)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,16 +64,11 @@ def write_output(path: Path, content: str, inputs: Sequence[Path] = ()) -> None:
     folder = target.parent
     if not folder.is_dir():
         _fail(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    from ..fileio import write_text_atomic
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.replace(tmp, target)
+        write_text_atomic(target, content)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         _fail(f"{path}: cannot write report ({exc.strerror or exc})")
 
 
@@ -210,6 +204,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     """The settings of one command: flags win over the configuration file."""
     from ..baseline import load_baseline
     from ..config import load_config
+    from .. import limits as defaults
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())
@@ -223,10 +218,11 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         report_lang=report_lang or found.report_lang,
         fail_on=fail_on or found.fail_on or "never",
         password=password,
-        max_pages=max_pages or limits.max_pages or 2000,
-        max_bytes=(max_size or limits.max_size or 50) * 1_000_000,
-        max_chars=max_chars or limits.max_chars or 20_000_000,
-        timeout=timeout or limits.timeout or 120.0,
+        max_pages=max_pages or limits.max_pages or defaults.MAX_PAGES,
+        max_bytes=(max_size * 1_000_000 if max_size else None) or (limits.max_size or 0) * 1_000_000
+        or defaults.MAX_BYTES,
+        max_chars=max_chars or limits.max_chars or defaults.MAX_CHARS,
+        timeout=timeout or limits.timeout or defaults.TIMEOUT,
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
         config=found.path,
         playbooks=playbooks,

@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import Path
 
+from .. import limits
 from ..errors import ExtractionError
 from ..model import Document
 from .common import normalise_text, sha256_bytes
@@ -66,7 +67,7 @@ def extract(
     *,
     password: str | None = None,
     max_pages: int | None = None,
-    max_bytes: int | None = 50_000_000,
+    max_bytes: int | None = limits.MAX_BYTES,
 ) -> Document:
     """Read one agreement file into a Document.
 

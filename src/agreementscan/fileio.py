@@ -1,0 +1,38 @@
+"""Writing outputs atomically: a temporary file in the target's folder, then a rename.
+
+An interrupted or failed write never leaves a half-written file under the real name, and
+the finished file gets the usual permissions (mkstemp alone would make it private).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``target``; renamed onto it when the block ends without error."""
+    target = Path(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)  # only still there when something failed
+
+
+def write_text_atomic(target: str | Path, content: str) -> None:
+    """Write UTF-8 text with ``\\n`` line ends to ``target`` atomically; raises OSError."""
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
