@@ -119,7 +119,7 @@ def test_hang_and_crash_become_error_rows(tmp_path: Path, samples_dir: Path,
     items = {Path(i.path).name: i for i in batch}
     assert items["good1.txt"].status == items["good2.txt"].status == "ok"
     assert (items["hang.txt"].status, items["hang.txt"].error_kind) == ("error", "timeout")
-    assert "timed out after 3 s" in items["hang.txt"].error
+    assert "took longer than 3 s (the --timeout limit)" in items["hang.txt"].error
     assert (items["crash.txt"].status, items["crash.txt"].error_kind) == ("error", "crash")
     assert "exit code 1" in items["crash.txt"].error
     assert (items["memory.txt"].error_kind, items["broken.pdf"].error_kind) == ("memory", "extract")

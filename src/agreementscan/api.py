@@ -36,13 +36,49 @@ def scan_text(text: str, *, language: str = "auto", report_language: str | None 
 def scan_file(path: str | Path, *, language: str = "auto", report_language: str | None = None,
               password: str | None = None, max_pages: int | None = None,
               max_bytes: int | None = limits.MAX_BYTES, max_chars: int | None = limits.MAX_CHARS,
-              profile: Profile | None = None, baseline: Baseline | None = None) -> ScanResult:
+              profile: Profile | None = None, baseline: Baseline | None = None,
+              timeout: float | None = None) -> ScanResult:
     """Extract and scan one agreement file (PDF, DOCX, TXT or MD).
 
     ``profile`` layers playbooks, disabled elements and severities on the built-in lexicons
     (:func:`agreementscan.lexicon.profile.load_profile`); ``baseline`` marks accepted
-    findings of this exact document as suppressed.
+    findings of this exact document as suppressed. With ``timeout`` (seconds) the document
+    is scanned in a child process that is stopped when time runs out, raising
+    :class:`~agreementscan.isolation.TimeLimitExceeded`; nothing inside can delay or
+    swallow that.
     """
+    if timeout is None:
+        return _scan_file_here(path, language, report_language, password, max_pages, max_bytes, max_chars,
+                               profile, baseline)
+    from .isolation import run_isolated
+
+    _warm(profile)
+    result = run_isolated(_scan_file_here, path, language, report_language, password, max_pages, max_bytes,
+                          max_chars, profile, baseline, timeout=timeout, path=str(path))
+    _SEEN_LANGUAGES.add(result.language)
+    return result
+
+
+_SEEN_LANGUAGES: set[str] = set()
+"""Languages of documents scanned in child processes so far (see :func:`_warm`)."""
+
+
+def _warm(profile: Profile | None) -> None:
+    """Build, here, the pipelines of the languages earlier documents needed.
+
+    A child process is forked from this one, so what is built here is built once for all
+    later documents. The first document builds only what it needs, in its child: a single
+    scan pays nothing extra.
+    """
+    if _SEEN_LANGUAGES:
+        from .analyse import warm
+
+        warm(_SEEN_LANGUAGES, profile)
+
+
+def _scan_file_here(path: str | Path, language: str, report_language: str | None, password: str | None,
+                    max_pages: int | None, max_bytes: int | None, max_chars: int | None, profile: Profile | None,
+                    baseline: Baseline | None) -> ScanResult:
     from .analyse import analyse
     from .extract import extract
 

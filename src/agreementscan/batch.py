@@ -824,7 +824,7 @@ class Batch:
             self._workers.remove(worker)
             worker.kill()
             return task, BatchItem(task.entry.path, task.entry.relpath, "error",
-                                   error=f"timed out after {self.timeout:g} s (worker stopped)",
+                                   error=f"took longer than {self.timeout:g} s (the --timeout limit); its worker was stopped",
                                    error_kind="timeout", seconds=now - task.sent_at)
         if not worker.ready and now - worker.started > STARTUP_TIMEOUT:
             self._workers.remove(worker)

@@ -35,6 +35,10 @@ class ExtractionError(AgreementscanError):
         self.message = message
         super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled across processes (batch workers, time-limited child processes).
+        return (type(self), (self.path, self.message))
+
 
 class LexiconError(AgreementscanError):
     """A lexicon file is invalid; names the file, the entry and the problem."""
@@ -46,6 +50,9 @@ class LexiconError(AgreementscanError):
         self.line = line
         where = shown(self.path) if line is None else f"{shown(self.path)}:{line}"
         super().__init__(f"{where}: {entry}: {message}" if entry else f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.entry, self.message, self.line))
 
 
 class UsageError(AgreementscanError):

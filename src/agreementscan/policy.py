@@ -48,3 +48,22 @@ def report_modes(report: dict[str, Any]) -> frozenset[str]:
 def fails(results: Sequence[ScanResult], fail_on: str) -> bool:
     """True when any result meets ``fail_on``."""
     return fail_on != "never" and any(fail_on in result_modes(r) for r in results)
+
+
+def triggers(result: ScanResult, fail_on: str) -> tuple[str, ...]:
+    """Ids of the elements and checks of ``result`` that meet ``fail_on`` (for the message
+    that says why a build failed)."""
+    if fail_on == "never":
+        return ()
+    found: list[str] = []
+    for element in result.elements:
+        if element.suppression is not None or element.status not in (Status.WEAK, Status.MISSING):
+            continue
+        if fail_on == "missing" and element.status != Status.MISSING:
+            continue
+        if fail_on in _RANK and _RANK.get(Severity(element.severity).value, 1) < _RANK[fail_on]:
+            continue
+        found.append(element.id)
+    if fail_on in _RANK:
+        found += [c.id for c in result.checks if _RANK.get(Severity(c.severity).value, 1) >= _RANK[fail_on]]
+    return tuple(found)

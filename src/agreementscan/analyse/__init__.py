@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..errors import UsageError
@@ -15,7 +15,7 @@ from .language import detect, languages_for
 from .sentences import TokenMatcher, _first_tokens, split_sentences
 from .texts import text as t
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "warm"]
 
 
 _MATCHERS: dict[tuple[str, str], TokenMatcher | None] = {}
@@ -42,6 +42,21 @@ def _matcher(lang: str, profile: Profile | None = None) -> TokenMatcher | None:
         matcher.add(rule.id, [list(rule.tokens or ())])
     found = _MATCHERS[key] = TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
     return found
+
+
+def warm(languages: Iterable[str], profile: Profile | None = None) -> None:
+    """Build the pipelines and matchers of ``languages`` now (``mixed`` means every language).
+
+    Used before forking time-limited child processes, so that each child starts warm.
+    """
+    from .pipeline import get_nlp
+
+    profile = profile or default_profile()
+    for language in languages:
+        for lang in languages_for(language, LANGUAGES):
+            if lang in profile.lexicons:
+                get_nlp(lang)
+                _matcher(lang, profile)
 
 
 def analyse(document: Document, *, language: str = "auto", report_language: str | None = None,

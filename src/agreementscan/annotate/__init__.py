@@ -62,33 +62,56 @@ def annotate_file(source: str | Path, output: str | Path | None = None, *, force
                   language: str = "auto", report_language: str | None = None, password: str | None = None,
                   max_pages: int | None = None, max_bytes: int | None = limits.MAX_BYTES,
                   max_chars: int | None = limits.MAX_CHARS, profile: Profile | None = None,
-                  baseline: Baseline | None = None) -> Annotated:
-    """Scan ``source`` and write its annotated copy (or HTML report for text inputs)."""
-    from ..api import scan_file
+                  baseline: Baseline | None = None, timeout: float | None = None) -> Annotated:
+    """Scan ``source`` and write its annotated copy (or HTML report for text inputs).
+
+    With ``timeout`` (seconds) the scan and the writing run in a child process that is
+    stopped when time runs out (:class:`~agreementscan.isolation.TimeLimitExceeded`); the
+    half-written temporary file is removed and the target is left as it was.
+    """
+    from ..extract import detect_format
+    from ..isolation import run_isolated
 
     source = Path(source)
-    result = scan_file(source, language=language, report_language=report_language, password=password,
-                       max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars, profile=profile,
-                       baseline=baseline)
-    fmt = result.document.format
+    fmt = detect_format(source)
     target = Path(output) if output is not None else default_output(source, fmt)
     check_target(source, target, force=force)
     kind = fmt if fmt in ("docx", "pdf") else "html"
     try:
         with atomic_path(target) as tmp:
-            if kind == "docx":
-                from .docx import annotate_docx
-
-                notes = annotate_docx(result, source, tmp)
-            elif kind == "pdf":
-                from .pdf import annotate_pdf
-
-                notes = annotate_pdf(result, source, tmp, password=password)
-            else:
-                from ..render import render
-
-                tmp.write_text(render([result], "html"), encoding="utf-8")
-                notes = sum(len(e.evidence) for e in result.elements)
+            result, notes = run_isolated(_write_copy, source, tmp, target, kind, language, report_language,
+                                         password, max_pages, max_bytes, max_chars, profile, baseline,
+                                         timeout=timeout, path=str(source))
     except OSError as exc:
-        raise UsageError(f"{target}: cannot write the annotated copy ({exc.strerror or exc})") from None
+        raise _cannot_write(target, exc) from None
     return Annotated(target, kind, notes, result)
+
+
+def _cannot_write(target: Path, exc: OSError) -> UsageError:
+    return UsageError(f"{target}: cannot write the annotated copy ({exc.strerror or exc})")
+
+
+def _write_copy(source: Path, tmp: Path, target: Path, kind: str, language: str, report_language: str | None,
+                password: str | None, max_pages: int | None, max_bytes: int | None, max_chars: int | None,
+                profile: Profile | None, baseline: Baseline | None) -> tuple[ScanResult, int]:
+    """Scan ``source`` and write the annotated copy into ``tmp``; (result, notes written)."""
+    from ..api import scan_file
+
+    result = scan_file(source, language=language, report_language=report_language, password=password,
+                       max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars, profile=profile,
+                       baseline=baseline)
+    try:
+        if kind == "docx":
+            from .docx import annotate_docx
+
+            return result, annotate_docx(result, source, tmp)
+        if kind == "pdf":
+            from .pdf import annotate_pdf
+
+            return result, annotate_pdf(result, source, tmp, password=password)
+        from ..render import render
+
+        tmp.write_text(render([result], "html"), encoding="utf-8")
+        return result, sum(len(e.evidence) for e in result.elements)
+    except OSError as exc:  # raised in the child: it must cross as our own error
+        raise _cannot_write(target, exc) from None

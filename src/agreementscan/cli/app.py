@@ -7,10 +7,9 @@ commands so that ``--help`` and ``--version`` stay instant.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import threading
+import stat
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +49,73 @@ def _fail(message: str) -> NoReturn:
     raise InputError(message)
 
 
-def write_output(path: Path, content: str, inputs: Sequence[Path] = ()) -> None:
-    """Write ``content`` to ``path`` atomically, refusing to overwrite an input file."""
+_STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def echo_out(content: str, *, color: bool | None = None) -> None:
+    """Write to standard output; a reader that went away (``| head``) ends output quietly.
+
+    ``color=True`` keeps colour codes on a pipe (click strips them unless told).
+    """
+    try:
+        click.echo(content, nl=False, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_closed()
+
+
+def stdout_closed() -> None:
+    """Point standard output at /dev/null: the pipe's reader has gone, and nothing else
+    written (not even the interpreter's last flush) should turn that into an error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def is_stdout(path: Path) -> bool:
+    """True for ``-o -`` and ``-o /dev/stdout`` (and its /dev/fd spellings)."""
+    return str(path) in _STDOUT_NAMES
+
+
+def special_target(path: Path) -> bool:
+    """True when ``path`` exists and is not a regular file (a device, a FIFO): such a target
+    is written into, never replaced by a file of ours."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def write_special(path: Path, content: str) -> None:
+    """Write into a device or FIFO as it is (``/dev/null``, a named pipe with a reader)."""
+    try:
+        # O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of hanging.
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        _fail(f"{path}: cannot write report ({exc.strerror or exc})")
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+    except BrokenPipeError:
+        return
+    except OSError as exc:
+        _fail(f"{path}: cannot write report ({exc.strerror or exc})")
+
+
+def write_output(path: Path, content: str, inputs: Sequence[Path] = (), *, color: bool | None = None) -> None:
+    """Write ``content`` to ``path``: atomically for a file, refusing to overwrite an input
+    file; as it is for standard output, devices and FIFOs (never replaced)."""
+    if is_stdout(path):
+        echo_out(content, color=color)
+        return
+    if special_target(path):
+        write_special(path, content)
+        return
     target = path.resolve()
     for source in inputs:
         try:
@@ -70,6 +134,29 @@ def write_output(path: Path, content: str, inputs: Sequence[Path] = ()) -> None:
         write_text_atomic(target, content)
     except OSError as exc:
         _fail(f"{path}: cannot write report ({exc.strerror or exc})")
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (``COLUMNS`` wins; 80 when unknown)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def explain_fail_on(results: Sequence[ScanResult], fail_on: str) -> str | None:
+    """One line that says which findings met ``--fail-on`` (None when nothing did)."""
+    from ..errors import shown
+    from ..policy import triggers
+
+    hits = [(r, found) for r in results if (found := triggers(r, fail_on))]
+    if not hits:
+        return None
+    parts = []
+    for result, found in hits[:3]:
+        listed = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        parts.append(f"{shown(result.document.path or '<text>')}: {listed}")
+    more = f"; {len(hits) - 3} more documents" if len(hits) > 3 else ""
+    return f"agreementscan: --fail-on {fail_on} met by {'; '.join(parts)}{more} (exit code {EXIT_FAIL_ON})"
 
 
 def fails(results: Sequence[ScanResult], fail_on: str) -> bool:
@@ -93,10 +180,17 @@ class _Group(click.Group):
             raise InputError(str(exc)) from None
         except MemoryError:
             raise InputError("out of memory; try --max-size or --max-pages") from None
+        except BrokenPipeError:
+            # The reader of our output went away (``| head``): end quietly, as other tools do.
+            stdout_closed()
+            raise click.exceptions.Exit(EXIT_OK) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if os.environ.get("AGREEMENTSCAN_DEBUG"):
                 raise
-            raise InputError(f"internal error ({type(exc).__name__}: {exc}); "
+            from ..isolation import ChildError
+
+            name = exc.type_name if isinstance(exc, ChildError) else type(exc).__name__
+            raise InputError(f"internal error ({name}: {exc}); "
                              "set AGREEMENTSCAN_DEBUG=1 to see the details") from None
 
 
@@ -229,30 +323,6 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         disable=found.disable,
         severity={k: v.value for k, v in found.severity.items()},
     )
-
-class DocumentTimeout(Exception):
-    """Raised inside a scan when its --timeout passes."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: float | None):  # type: ignore[no-untyped-def]
-    """Interrupt the work inside after ``seconds`` (POSIX, main thread; elsewhere no limit)."""
-    usable = (seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:  # noqa: ARG001 - signal handler signature
-        raise DocumentTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
 
 def timeout_option(func):  # type: ignore[no-untyped-def]
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,

@@ -18,7 +18,12 @@ from .app import (
     EXIT_OK,
     _fail,
     baseline_option,
+    echo_out,
     fail_on_option,
+    is_stdout,
+    special_target,
+    stdout_closed,
+    terminal_width,
     language_options,
     limit_options,
     main,
@@ -59,24 +64,52 @@ def _check_target(path: Path, inputs: Sequence[str | Path]) -> Path:
     return target
 
 
+class OutputClosed(Exception):
+    """The reader of the overview went away (``| head``): stop, quietly."""
+
+
 class _AtomicStream:
-    """A text stream to ``-o FILE`` through a temporary file renamed at the end, or to stdout."""
+    """A text stream to ``-o FILE`` through a temporary file renamed at the end, or to stdout
+    (also for ``-o -`` and ``-o /dev/stdout``), or straight into a device or FIFO."""
 
     def __init__(self, path: Path | None, inputs: Sequence[str | Path]) -> None:
         self.path = path
         self.tmp: str | None = None
-        if path is None:
+        if path is None or is_stdout(path):
             self.stream = sys.stdout
+            return
+        if special_target(path):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+                os.set_blocking(fd, True)
+            except OSError as exc:
+                _fail(f"{path}: cannot write output ({exc.strerror or exc})")
+            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
             return
         target = _check_target(path, inputs)
         self.target = target
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            raise OutputClosed from None
+        except OSError as exc:
+            _fail(f"{self.path or 'standard output'}: cannot write output ({exc.strerror or exc})")
+
     def commit(self) -> None:
         """Make the file appear complete under its name (or flush stdout)."""
         if self.tmp is None:
-            self.stream.flush()
+            try:
+                self.stream.flush()
+                if self.stream is not sys.stdout:
+                    self.stream.close()
+            except BrokenPipeError:
+                raise OutputClosed from None
+            except OSError as exc:
+                _fail(f"{self.path or 'standard output'}: cannot write output ({exc.strerror or exc})")
             return
         self.stream.close()
         try:
@@ -100,7 +133,7 @@ class _Overview:
     """Writes the overview of a batch as items arrive; counts what the exit code needs."""
 
     def __init__(self, fmt: str, output: Path | None, inputs: Sequence[str | Path], report_dir: Path | None,
-                 fail_on: str, color: bool, baseline: Baseline | None = None) -> None:
+                 fail_on: str, color: bool | None, baseline: Baseline | None = None) -> None:
         from ..render.portfolio import CsvWriter, JsonArrayWriter
 
         self.fmt = fmt
@@ -110,9 +143,12 @@ class _Overview:
         self.rows: list = []  # compact items, for the table and the index only
         self.counts = {"ok": 0, "error": 0, "skipped": 0, "cached": 0, "pages": 0}
         self.failed_on = False
+        self.failed_paths: list[str] = []
+        self.closed = False
+        """True when the reader of standard output went away before the end."""
         self.out = _AtomicStream(output, inputs) if fmt != "table" else None
-        self.csv = CsvWriter(self.out.stream) if fmt == "csv" and self.out else None
-        self.json = JsonArrayWriter(self.out.stream) if fmt == "json" and self.out else None
+        self.csv = CsvWriter(self.out) if fmt == "csv" and self.out else None  # type: ignore[arg-type]
+        self.json = JsonArrayWriter(self.out) if fmt == "json" and self.out else None  # type: ignore[arg-type]
         self.output = output
         self.inputs = inputs
         self.baseline = baseline
@@ -126,13 +162,15 @@ class _Overview:
         summary = item.summary
         if item.status == "ok" and summary is not None:
             self.counts["pages"] += summary.pages or 0
-            self.failed_on = self.failed_on or (self.fail_on != "never" and self.fail_on in summary.fails_on)
+            if self.fail_on != "never" and self.fail_on in summary.fails_on:
+                self.failed_on = True
+                self.failed_paths.append(item.path)
         if self.csv is not None:
             self.csv.write(item)
         elif self.json is not None:
             self.json.write(item)
         elif self.fmt == "jsonl" and self.out is not None:
-            self.out.stream.write(jsonl_line(item))
+            self.out.write(jsonl_line(item))
         if self.fmt == "table" or self.report_dir is not None:
             self.rows.append(compact(item))
 
@@ -145,14 +183,15 @@ class _Overview:
         if self.out is not None:
             self.out.commit()
         if self.fmt == "table":
-            to_terminal = self.output is None and sys.stdout.isatty()
-            width = max(100, click.get_terminal_size()[0]) if to_terminal else 160
+            to_terminal = (self.output is None or is_stdout(self.output)) and sys.stdout.isatty()
+            width = max(100, terminal_width()) if to_terminal else 160
             rows = sorted(self.rows, key=lambda i: i.path)  # completion order is not reproducible
-            content = render_table(rows, color=self.color and to_terminal, width=width)
+            color = to_terminal if self.color is None else self.color
+            content = render_table(rows, color=color, width=width)
             if self.output is not None:
-                write_output(self.output, content, [Path(p) for p in self.inputs])
+                write_output(self.output, content, [Path(p) for p in self.inputs], color=color)
             else:
-                click.echo(content, nl=False)
+                echo_out(content, color=color)
         if self.report_dir is not None:
             for name, page in index_pages(self.rows).items():
                 write_output(self.report_dir / name, page)
@@ -165,6 +204,20 @@ class _Overview:
         if self.counts["error"] and not allow_errors:
             return EXIT_ERROR
         return EXIT_FAIL_ON if self.failed_on else EXIT_OK
+
+    def explain_exit(self, code: int) -> str | None:
+        """One stderr line that says why the exit code is not 0 (None when it is 0)."""
+        from ..errors import shown
+
+        if code == EXIT_ERROR:
+            return (f"agreementscan: {self.counts['error']} file(s) could not be scanned (exit code {EXIT_ERROR}; "
+                    "see the error rows, or pass --allow-errors)")
+        if code == EXIT_FAIL_ON:
+            paths = sorted(self.failed_paths)
+            first = ", ".join(shown(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            return (f"agreementscan: --fail-on {self.fail_on} met by {len(paths)} of {self.counts['ok']} "
+                    f"document(s): {first} (exit code {EXIT_FAIL_ON})")
+        return None
 
 
 def _with_baseline(item, baseline: Baseline | None):  # type: ignore[no-untyped-def]
@@ -215,6 +268,15 @@ def _drive(items, overview: _Overview, total: int, show_progress: bool) -> None:
             progress.stop()
         overview.finish()
         raise
+    except OutputClosed:
+        # The reader went away: the rest of the overview has nowhere to go, but the files
+        # that do not go to standard output (the report folder) are still completed.
+        stdout_closed()
+        overview.closed = True
+        if progress is not None:
+            progress.stop()
+        overview.finish()
+        return
     except BaseException:
         overview.abandon()
         raise
@@ -264,6 +326,8 @@ def _summary_line(overview: _Overview) -> str:
 @language_options
 @fail_on_option
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because some files could not be scanned.")
+@click.option("--allow-empty", is_flag=True,
+              help="Exit 0 when PATHS hold no agreements (default: exit 2 and say so).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one document may take before its worker is stopped (default 120).")
 @limit_options
@@ -276,7 +340,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
           lang: str | None, report_lang: str | None, fail_on: str | None, allow_errors: bool, timeout: float | None,
           password: str | None, max_pages: int | None, max_size: int | None, max_chars: int | None,
           config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None, progress: bool | None,
-          color: bool | None) -> None:
+          color: bool | None, allow_empty: bool) -> None:
     """Scan every agreement under PATHS (folders or files) in parallel and write an overview.
 
     Only .pdf .docx .docm .txt .md .markdown files are scanned; others are listed as
@@ -286,7 +350,8 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
 
     \b
     Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be scanned
-    (after all others; not with --allow-errors), 130 when interrupted (Ctrl-C).
+    (after all others; not with --allow-errors) or PATHS hold no agreement (not with
+    --allow-empty), 130 when interrupted (Ctrl-C). A non-zero exit always says why on stderr.
 
     \b
     Examples:
@@ -302,6 +367,8 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
                        timeout=timeout, baseline=baseline)
     entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
+    if not any(e.action == "scan" for e in entries) and not allow_empty:
+        _nothing_to_scan(entries)
     report_dir = _report_dir(report_dir)
     inputs = [e.path for e in entries if e.action == "scan"]
     if db is not None:
@@ -318,7 +385,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     run = Batch(entries, options, jobs=jobs, timeout=settings.timeout, store=store, report_dir=report_dir,
                 report_names=report_names(entries) if report_dir is not None else None, run_args=args)
     overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
-                         color if color is not None else True, settings.baseline)
+                         color, settings.baseline)
     show = sys.stderr.isatty() if progress is None else progress
     iterator = iter(run)
     try:
@@ -334,7 +401,27 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
         if store is not None:
             store.close()
     click.echo(_summary_line(overview), err=True)
-    sys.exit(overview.exit_code(allow_errors))
+    _exit(overview, allow_errors)
+
+
+def _exit(overview: _Overview, allow_errors: bool) -> None:
+    code = overview.exit_code(allow_errors)
+    why = overview.explain_exit(code)
+    if why:
+        click.echo(why, err=True)
+    sys.exit(code)
+
+
+def _nothing_to_scan(entries: Sequence) -> None:  # type: ignore[type-arg]
+    """Exit 2 with one line when PATHS hold no agreement to scan (a wrong folder, a typo)."""
+    skipped = sum(1 for e in entries if e.action == "skipped")
+    errors = sum(1 for e in entries if e.action == "error")
+    if not entries:
+        detail = "the folder is empty"
+    else:
+        detail = f"{skipped} file(s) skipped as unsupported, {errors} could not be read"
+    _fail(f"no agreements to scan ({detail}); supported: .pdf .docx .docm .txt .md .markdown "
+          "(pass --allow-empty to accept an empty folder)")
 
 
 @main.command()
@@ -369,7 +456,6 @@ def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_
     report_dir = _report_dir(report_dir)
     names = report_names(Entry(s.path, s.relpath, "scan") for s in stored if s.status == "ok") if report_dir else {}
     items = items_from_store(stored, report_dir=report_dir, report_names=names)
-    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color if color is not None else True,
-                         settings.baseline)
+    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color, settings.baseline)
     _drive(items, overview, len(stored), False)
-    sys.exit(overview.exit_code(allow_errors))
+    _exit(overview, allow_errors)

@@ -9,20 +9,22 @@ import click
 
 from .app import (
     EXIT_ERROR,
-    DocumentTimeout,
-    deadline,
-    timeout_option,
     EXIT_FAIL_ON,
     FORMATS,
     _fail,
     baseline_option,
+    echo_out,
+    explain_fail_on,
     fail_on_option,
     fails,
+    is_stdout,
     language_options,
     limit_options,
     main,
     profile_options,
     resolve,
+    terminal_width,
+    timeout_option,
     write_output,
 )
 
@@ -60,30 +62,32 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
     had_error = False
     for path in files:
         try:
-            with deadline(settings.timeout):
-                results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
-                                         password=settings.password, max_pages=settings.max_pages,
-                                         max_bytes=settings.max_bytes, max_chars=settings.max_chars,
-                                         profile=settings.profile, baseline=settings.baseline))
+            results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
+                                     password=settings.password, max_pages=settings.max_pages,
+                                     max_bytes=settings.max_bytes, max_chars=settings.max_chars,
+                                     profile=settings.profile, baseline=settings.baseline,
+                                     timeout=settings.timeout))
         except AgreementscanError as exc:
             had_error = True
             click.echo(f"agreementscan: error: {shown(str(exc))}", err=True)
-        except DocumentTimeout:
-            had_error = True
-            click.echo(f"agreementscan: error: {shown(str(path))}: took longer than the --timeout of "
-                       f"{settings.timeout:g} s", err=True)
     if results:
-        to_terminal = output is None and sys.stdout.isatty()
-        use_color = to_terminal if color is None else color
-        width = max(60, min(120, click.get_terminal_size()[0])) if to_terminal else 100
-        content = render(results, fmt, color=use_color and fmt == "text", width=width)
+        to_terminal = (output is None or is_stdout(output)) and sys.stdout.isatty()
+        use_color = (to_terminal if color is None else color) and fmt == "text"
+        width = max(60, min(120, terminal_width())) if to_terminal else 100
+        content = render(results, fmt, color=use_color, width=width)
         if output is not None:
-            write_output(output, content, files)
+            write_output(output, content, files, color=use_color)
         else:
-            click.echo(content, nl=False)
+            echo_out(content, color=use_color)
     if had_error:
         sys.exit(EXIT_ERROR)
-    if fails(results, settings.fail_on):
+    _exit_on_fail(results, settings.fail_on)
+
+
+def _exit_on_fail(results: list, fail_on: str) -> None:  # type: ignore[type-arg]
+    """Exit with code 1, saying why on stderr, when the results meet ``--fail-on``."""
+    if fails(results, fail_on):
+        click.echo(explain_fail_on(results, fail_on), err=True)
         sys.exit(EXIT_FAIL_ON)
 
 
@@ -97,9 +101,11 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
 @limit_options
 @profile_options
 @baseline_option
+@timeout_option
 def annotate(file: Path, output: Path | None, force: bool, lang: str | None, report_lang: str | None,
              fail_on: str | None, password: str | None, max_pages: int | None, max_size: int | None,
-             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None) -> None:
+             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None,
+             timeout: float | None) -> None:
     """Write a reviewed copy of FILE with the findings inside the agreement itself.
 
     \b
@@ -114,16 +120,16 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
 
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
-                       baseline=baseline)
+                       baseline=baseline, timeout=timeout)
     done = annotate_file(file, output, force=force, language=settings.lang, report_language=settings.report_lang,
                          password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
-                         max_chars=settings.max_chars, profile=settings.profile, baseline=settings.baseline)
+                         max_chars=settings.max_chars, profile=settings.profile, baseline=settings.baseline,
+                         timeout=settings.timeout)
     counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
     what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
     click.echo(f"Wrote {done.path} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
                err=True)
-    if fails([done.result], settings.fail_on):
-        sys.exit(EXIT_FAIL_ON)
+    _exit_on_fail([done.result], settings.fail_on)
 
 
 @main.command()
@@ -135,9 +141,10 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
 @language_options
 @limit_options
 @profile_options
+@timeout_option
 def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: Path | None, lang: str | None,
              report_lang: str | None, password: str | None, max_pages: int | None, max_size: int | None,
-             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...]) -> None:
+             max_chars: int | None, config: Path | None, lexicons: tuple[Path, ...], timeout: float | None) -> None:
     """Record accepted findings (with --accept), or list what the baseline holds for FILES.
 
     An accepted finding stays visible in every report, marked as accepted with its
@@ -152,14 +159,14 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
     from ..baseline import BASELINE_NAME, accept, load_baseline, parse_accepts, save_baseline
 
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, password=password,
-                       max_pages=max_pages, max_size=max_size, max_chars=max_chars)
+                       max_pages=max_pages, max_size=max_size, max_chars=max_chars, timeout=timeout)
     target = baseline_file or (settings.baseline.path if settings.baseline is not None else Path(BASELINE_NAME))
     current = load_baseline(target, missing_ok=True)
     justifications = parse_accepts(accepts)
     for path in files:
         result = scan_file(path, language=settings.lang, report_language=settings.report_lang,
                            password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
-                           max_chars=settings.max_chars, profile=settings.profile)
+                           max_chars=settings.max_chars, profile=settings.profile, timeout=settings.timeout)
         if justifications:
             current, notes = accept(current, result, justifications)
             for note in notes:
@@ -184,9 +191,12 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True,
               help="How many of the worst disagreements to list.")
+@limit_options
 @profile_options
-def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, config: Path | None,
-                 lexicons: tuple[Path, ...]) -> None:
+@timeout_option
+def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, password: str | None,
+                 max_pages: int | None, max_size: int | None, max_chars: int | None, config: Path | None,
+                 lexicons: tuple[Path, ...], timeout: float | None) -> None:
     """Measure accuracy against labelled agreements in DIRECTORY (reads DIRECTORY/labels/*.json).
 
     Prints per element precision, recall and F1 of "covered" (present or weak) and of
@@ -201,8 +211,16 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, con
 
     if not directory.is_dir():
         _fail(f"{directory}: not a directory")
-    settings = resolve(config=config, lexicons=lexicons)
-    report = evaluate(directory, worst=worst, scan=lambda p: scan_file(p, profile=settings.profile))
+    settings = resolve(config=config, lexicons=lexicons, password=password, max_pages=max_pages,
+                       max_size=max_size, max_chars=max_chars, timeout=timeout)
+
+    def scan(path: Path):  # type: ignore[no-untyped-def]
+        # The same limits and time limit as `scan`: a document that hangs is an error row.
+        return scan_file(path, password=settings.password, max_pages=settings.max_pages,
+                         max_bytes=settings.max_bytes, max_chars=settings.max_chars, profile=settings.profile,
+                         timeout=settings.timeout)
+
+    report = evaluate(directory, worst=worst, scan=scan)
     if fmt == "json":
         content = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -210,6 +228,6 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, con
     if output is not None:
         write_output(output, content)
     else:
-        click.echo(content, nl=False)
+        echo_out(content)
     if report.errors:
         sys.exit(EXIT_ERROR)
