@@ -150,20 +150,59 @@ def test_output_to_dev_stdout_and_to_a_pipe_reader() -> None:
     assert json.loads(proc.stdout)["schema"].startswith("agreementscan")
 
 
-def test_output_to_a_device_writes_into_it_and_never_replaces_it() -> None:
-    before = os.stat("/dev/null")
-    proc = _run("scan", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-o", "/dev/null")
-    assert proc.returncode == 0 and proc.stderr == ""
-    after = os.stat("/dev/null")
-    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+def _device(path: Path, minor: int) -> Path:
+    """A private copy of /dev/null (minor 3) or /dev/full (minor 7): a test that went wrong
+    must not be able to replace the system's own device with a file."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+        with open(path, "w", encoding="utf-8") as handle:  # a nodev mount refuses devices
+            handle.write("")
+    except OSError as exc:
+        if minor == 7 and exc.errno == 28:  # ENOSPC: the full device works
+            return path
+        pytest.skip(f"cannot make a device node here ({exc.strerror})")
+    return path
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
-def test_output_to_a_full_device_is_one_line() -> None:
-    proc = _run("scan", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-o", "/dev/full")
+def test_output_to_a_device_writes_into_it_and_never_replaces_it(tmp_path: Path) -> None:
+    null = _device(tmp_path / "null", 3)
+    for args in (["scan", str(ROOT / "samples" / "en_alliance_gaps.txt")],
+                 ["batch", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-j", "1", "-f", "csv"]):
+        proc = _run(*args, "-o", str(null))
+        assert proc.returncode == 0, proc.stderr
+        assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]  # no temporary file either
+
+
+def test_output_to_a_full_device_is_one_line(tmp_path: Path) -> None:
+    full = _device(tmp_path / "full", 7)
+    proc = _run("scan", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-o", str(full))
     assert proc.returncode == 2
-    assert proc.stderr == "agreementscan: error: /dev/full: cannot write report (No space left on device)\n"
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert proc.stderr == f"agreementscan: error: {full}: cannot write report (No space left on device)\n"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_output_to_a_fifo_with_a_reader(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    time.sleep(0.2)  # the reader opens first, as a shell's reader would
+    proc = _run("scan", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-f", "json", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(received[0])["schema"].startswith("agreementscan") and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_output_to_a_fifo_without_a_reader_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    proc = _run("scan", str(ROOT / "samples" / "en_alliance_gaps.txt"), "-o", str(fifo), timeout=120)
+    assert proc.returncode == 2 and proc.stderr.startswith(f"agreementscan: error: {fifo}: cannot write report (")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
 def test_batch_output_to_dev_stdout(tmp_path: Path) -> None:
