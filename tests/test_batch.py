@@ -132,3 +132,32 @@ def test_in_process_mode_returns_results(tmp_path: Path, samples_dir: Path) -> N
     (tmp_path / "a.txt").write_bytes((samples_dir / "nl_samenwerking_gaps.txt").read_bytes())
     (items,) = list(Batch(discover([tmp_path]), jobs=0, want="result"))
     assert items.status == "ok" and items.result is not None and items.result.language == "nl"
+
+
+def test_hashing_reads_no_more_than_the_size_limit(tmp_path: Path) -> None:
+    import hashlib
+
+    from agreementscan.batch import file_sha256, hash_within
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 5000)
+    assert file_sha256(str(path)) == hashlib.sha256(b"x" * 5000).hexdigest()
+    assert file_sha256(str(path), limit=99) == hashlib.sha256(b"x" * 100).hexdigest()
+    assert hash_within(str(path), 30, None) == file_sha256(str(path))
+
+
+def test_hashing_a_fifo_never_blocks(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from agreementscan.batch import hash_within
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    # A writer that holds the pipe open and never writes: a blocking read would wait forever.
+    writer = threading.Thread(target=lambda: open(fifo, "wb").close(), daemon=True)
+    writer.start()
+    try:
+        hash_within(str(fifo), 30, None)
+    except OSError:
+        pass  # refused at once is fine too; hanging is not

@@ -369,13 +369,55 @@ def _walk(folder: str, rel: str, recursive: bool, includes: Sequence[str], exclu
             out.append(Entry(child.path, relpath, "scan", None, st.st_size, st.st_mtime_ns))
 
 
-def file_sha256(path: str) -> str:
-    """SHA-256 of a file's bytes, read in blocks (the input is only read)."""
+def file_sha256(path: str, limit: int | None = None) -> str:
+    """SHA-256 of a file's bytes, read in blocks (the input is only read).
+
+    Reads at most ``limit + 1`` bytes when a limit is given: a file that grows (or a
+    special file that never ends) costs no more than the size limit allows.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+    left = None if limit is None else limit + 1
+    # O_NONBLOCK: a FIFO swapped in after the walk cannot block the open.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        while left is None or left > 0:
+            block = handle.read(1 << 20 if left is None else min(1 << 20, left))
+            if not block:
+                break
             digest.update(block)
+            if left is not None:
+                left -= len(block)
     return digest.hexdigest()
+
+
+class _HashTimeout(Exception):
+    pass
+
+
+def hash_within(path: str, seconds: float | None, limit: int | None) -> str:
+    """:func:`file_sha256` under the same time limit as a scan: a read that blocks (a
+    file on a hung network mount, a ``/proc`` file behind a symbolic link) must not stop
+    the whole batch. The reading thread is abandoned, never waited for."""
+    if seconds is None:
+        return file_sha256(path, limit)
+    import threading
+
+    outcome: list[str | BaseException] = []
+
+    def read() -> None:
+        try:
+            outcome.append(file_sha256(path, limit))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=read, name="agreementscan-hash", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise _HashTimeout
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 # --------------------------------------------------------------------------- the worker side
@@ -648,9 +690,13 @@ class Batch:
         if self.store is not None and self._keys is not None:
             sha = self.store.known_sha256(entry.path, entry.size, entry.mtime_ns)
             too_big = self.options.max_bytes is not None and entry.size > self.options.max_bytes
-            if sha is None and not too_big:
+            if sha is None and not too_big and entry.size > 0:
                 try:
-                    sha = file_sha256(entry.path)
+                    sha = hash_within(entry.path, self.timeout, self.options.max_bytes)
+                except _HashTimeout:
+                    return BatchItem(entry.path, entry.relpath, "error", error_kind="timeout",
+                                     error=f"reading the file took longer than {self.timeout:g} s "
+                                           "(the --timeout limit)")
                 except OSError:
                     sha = None  # the scan will report why the file cannot be read
             stored = self.store.get_report(sha, *self._keys) if sha else None
