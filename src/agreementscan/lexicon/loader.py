@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import LexiconError, toml_error_line
 from ..model import Severity
+from ..smallfiles import UnreadableFile, read_small
 from .anchors import anchors as find_anchors
 from .schema import (
     LANGUAGES,
@@ -68,10 +69,7 @@ class _Ctx:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    raw = read_lexicon_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,7 +78,19 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(path, None, f"invalid TOML: {exc}", toml_error_line(exc)) from None
+    except RecursionError:
+        raise LexiconError(path, None, "invalid TOML: nested too deeply") from None
     return data, _Ctx(path, text)
+
+
+def read_lexicon_bytes(path: Path) -> bytes:
+    """A lexicon or playbook file's bytes: a regular file of at most 1 MB (never a FIFO or device)."""
+    try:
+        return read_small(path)
+    except UnreadableFile as exc:
+        raise LexiconError(path, None, str(exc)) from None
+    except OSError as exc:
+        raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _check_keys(ctx: _Ctx, entry: str, data: dict[str, Any], allowed: Iterable[str], required: Iterable[str] = ()) -> None:
