@@ -18,6 +18,7 @@ from ..errors import LexiconError, toml_error_line
 from ..model import Severity
 from ..smallfiles import UnreadableFile, read_small
 from .anchors import anchors as find_anchors
+from .backtracking import backtracking_risk
 from .schema import (
     LANGUAGES,
     NEGATION_MODES,
@@ -118,9 +119,10 @@ def _str_list(ctx: _Ctx, entry: str, value: Any, key: str) -> tuple[str, ...]:
 
 
 def _regex(ctx: _Ctx, entry: str, patterns: Iterable[str], key: str) -> re.Pattern[str]:
+    patterns = list(patterns)
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
-        return re.compile(joined, re.IGNORECASE)
+        compiled = re.compile(joined, re.IGNORECASE)
     except re.error as exc:
         # Find which alternative is broken so the message points at it.
         for pattern in patterns:
@@ -129,6 +131,58 @@ def _regex(ctx: _Ctx, entry: str, patterns: Iterable[str], key: str) -> re.Patte
             except re.error as inner:
                 raise ctx.error(entry, f"bad regular expression in {key!r}: {pattern!r}: {inner}", pattern) from None
         raise ctx.error(entry, f"bad regular expression in {key!r}: {exc}") from None
+    for pattern in patterns:
+        # Checked like code at load time: one such pattern can hang every scan.
+        reason = backtracking_risk(pattern)
+        if reason:
+            raise ctx.error(entry, f"regular expression in {key!r} can take exponential time on some texts "
+                                   f"({reason}): {pattern!r}; rewrite it without nested or overlapping repeats",
+                            pattern)
+    return compiled
+
+
+@functools.lru_cache(maxsize=1)
+def _blank_vocab() -> Any:
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def token_pattern_problem(pattern: list[dict[str, Any]]) -> str | None:
+    """What is wrong with a spaCy Matcher token pattern, in one line, or None.
+
+    spaCy's own schema (``spacy.schemas.validate_token_pattern``) and a trial ``Matcher.add``
+    on a blank vocabulary, so a bad pattern is reported when the lexicon is loaded or
+    checked, not as a crash in the middle of a scan. Regular expressions inside a token
+    pattern (``{LOWER = {REGEX = "..."}}``) get the same backtracking check as others.
+    """
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import Matcher
+    from spacy.schemas import validate_token_pattern
+
+    errors = validate_token_pattern(pattern)
+    if errors:
+        # "[pattern -> 0 -> LOWER -> TokenPatternString -> IN] Input should be a valid list"
+        match = re.match(r"\[pattern -> (\d+)(?: -> (\w+))?[^ ]*(?: -> [^ ]+)* ?\] (.*)", errors[0])
+        if match:
+            number, key, message = match.groups()
+            return f"token {int(number) + 1}{f' {key}' if key else ''}: {message}"
+        return errors[0]
+    for number, token in enumerate(pattern, start=1):
+        for key, value in token.items():
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                try:
+                    re.compile(value["REGEX"])
+                except re.error as exc:
+                    return f"token {number} {key}: bad REGEX {value['REGEX']!r}: {exc}"
+                reason = backtracking_risk(value["REGEX"], 0)
+                if reason:
+                    return f"token {number} {key}: REGEX {value['REGEX']!r} can take exponential time ({reason})"
+    try:
+        Matcher(_blank_vocab(), validate=True).add("check", [pattern])
+    except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+        return " ".join(str(exc).split())
+    return None
 
 
 def phrases_to_regex(phrases: Iterable[str]) -> str:
@@ -236,6 +290,9 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
             for key in token:
                 if key not in TOKEN_KEYS:
                     raise ctx.error(entry, f"unknown token attribute {key!r} (allowed: {', '.join(sorted(TOKEN_KEYS))})", key)
+        problem = token_pattern_problem(pattern)
+        if problem:
+            raise ctx.error(entry, f"invalid token pattern: {problem}", f'"{local}"')
         tokens = tuple(pattern)
     weight = raw.get("weight", 2.0)
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0.1 <= weight <= 5:
