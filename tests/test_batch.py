@@ -105,7 +105,7 @@ def test_report_names_are_safe_and_unique(tmp_path: Path) -> None:
 
 def test_neutralise_formula_cells() -> None:
     assert [neutralise(v) for v in ("=1+1", "+x", "-2", "@SUM", "\tx", "\rx", "ok", 3, None)] == [
-        "'=1+1", "'+x", "'-2", "'@SUM", "'\tx", "'\rx", "ok", "3", ""]
+        "'=1+1", "'+x", "'-2", "'@SUM", "'\\tx", "'\\rx", "ok", "3", ""]  # control characters escaped
 
 
 def test_hang_and_crash_become_error_rows(tmp_path: Path, samples_dir: Path,

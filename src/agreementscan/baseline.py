@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import AgreementscanError, shown
 from .fileio import write_text_atomic
 from .model import ScanResult, Status, Suppression
+from .smallfiles import UnreadableFile, read_small
 
 SCHEMA = "agreementscan.baseline/1"
 BASELINE_NAME = "agreementscan-baseline.json"
@@ -57,17 +58,23 @@ class Baseline:
 def load_baseline(path: Path, *, missing_ok: bool = False) -> Baseline:
     """Read and validate a baseline file."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_small(path).decode("utf-8")
     except FileNotFoundError:
         if missing_ok:
             return Baseline(path)
         raise BaselineError(f"{shown(path)}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{shown(path)}: cannot read baseline ({exc})") from None
+    except UnreadableFile as exc:
+        raise BaselineError(f"{shown(path)}: {exc}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{shown(path)}: cannot read baseline (not valid UTF-8)") from None
+    except OSError as exc:
+        raise BaselineError(f"{shown(path)}: cannot read baseline ({exc.strerror or exc})") from None
     try:
         data = json.loads(raw)
     except ValueError as exc:
         raise BaselineError(f"{shown(path)}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BaselineError(f"{shown(path)}: not a baseline file (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("entries"), list):
         raise BaselineError(f"{shown(path)}: not a baseline file (expected schema {SCHEMA!r} with 'entries')")
     entries = []

@@ -23,7 +23,10 @@ name the file, the line and the key, so a typo never silently does nothing.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,7 @@ from typing import Any
 
 from .errors import AgreementscanError, shown, toml_error_line
 from .model import Severity
+from .smallfiles import UnreadableFile, read_small
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +45,14 @@ CONFIG_NAME = "agreementscan.toml"
 FAIL_ON = ("missing", "weak", "error", "warning", "info", "never")
 TOP_KEYS = ("lang", "report-lang", "playbooks", "disable", "severity", "fail-on", "baseline", "limits")
 LIMIT_KEYS = ("max-size", "max-pages", "max-chars", "timeout")
+# Allowed ranges: (whole numbers only, lowest, highest). max-size (MB) and timeout (seconds)
+# may be fractional; the ceilings only stop absurd values (inf, 1e300) from reaching the code.
+LIMIT_RANGES: dict[str, tuple[bool, float, float]] = {
+    "max-size": (False, 0.0, 1_000_000.0),
+    "max-pages": (True, 1, 10_000_000),
+    "max-chars": (True, 1, 10_000_000_000),
+    "timeout": (False, 0.0, 86_400.0),
+}
 
 
 class ConfigError(AgreementscanError):
@@ -54,8 +66,8 @@ class ConfigError(AgreementscanError):
 
 @dataclass(frozen=True)
 class Limits:
-    max_size: int | None = None
-    """Megabytes."""
+    max_size: float | None = None
+    """Megabytes (may be fractional: 0.5 is 500,000 bytes)."""
     max_pages: int | None = None
     max_chars: int | None = None
     timeout: float | None = None
@@ -74,12 +86,20 @@ class Config:
     fail_on: str | None = None
     baseline: Path | None = None
     limits: Limits = field(default_factory=Limits)
+    warnings: tuple[str, ...] = ()
+    """Configuration files that discovery skipped, and why (the CLI prints them)."""
+
+    @property
+    def max_bytes(self) -> int | None:
+        """``limits.max_size`` in bytes."""
+        size = self.limits.max_size
+        return None if size is None else max(1, round(size * 1_000_000))
 
     def check_elements(self, known: tuple[str, ...]) -> None:
         """Refuse disabled or re-rated element ids that neither the lexicons nor a playbook define."""
         if self.path is None:
             return
-        text = self.path.read_text(encoding="utf-8")
+        text = _read(self.path)
         for element in self.disable:
             if element not in known:
                 raise ConfigError(self.path, "disable", f"unknown element id {element!r}", _line(text, "disable"))
@@ -88,22 +108,78 @@ class Config:
                 raise ConfigError(self.path, f"severity.{element}", "unknown element id", _line(text, element))
 
 
-def find_config(start: Path | None = None) -> Path | None:
-    """The nearest agreementscan.toml, or pyproject.toml with [tool.agreementscan], walking up."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        own = candidate / CONFIG_NAME
-        if own.is_file():
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            if isinstance(data.get("tool"), dict) and "agreementscan" in data["tool"]:
-                return pyproject
+def unsafe_reason(path: Path) -> str | None:
+    """Why a discovered configuration file must not be trusted, or None when it may be.
+
+    Like git's ``safe.directory``: a file that someone else could have put there or changed
+    (its folder or itself writable by other users, or owned by another user than us or
+    root) could silently disable checks, so discovery skips it. A sticky bit does not make
+    a world-writable folder safe: anyone may still create the file there.
+    """
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows has no such owners
+        return None
+    me = os.geteuid()
+    try:
+        folder, own = os.stat(path.parent), os.stat(path)
+    except OSError as exc:
+        return f"cannot check who owns it ({exc.strerror or exc})"
+    if folder.st_mode & stat.S_IWOTH:
+        return f"its folder {shown(path.parent)} is writable by other users"
+    if folder.st_uid not in (me, 0):
+        return f"its folder {shown(path.parent)} belongs to another user"
+    if own.st_mode & stat.S_IWOTH:
+        return "it is writable by other users"
+    if own.st_uid not in (me, 0):
+        return "it belongs to another user"
     return None
+
+
+def discover_config(start: Path | None = None) -> tuple[Path | None, tuple[str, ...]]:
+    """The nearest trusted agreementscan.toml or pyproject.toml with [tool.agreementscan],
+    walking up, and a warning for every unsafe one skipped on the way."""
+    folder = (start or Path.cwd()).resolve()
+    warnings: list[str] = []
+    for candidate in (folder, *folder.parents):
+        for name in (CONFIG_NAME, "pyproject.toml"):
+            path = candidate / name
+            try:
+                if not path.is_file():
+                    continue
+            except OSError:
+                continue
+            reason = unsafe_reason(path)
+            if name == "pyproject.toml":
+                try:
+                    data = tomllib.loads(_read(path))
+                except (ConfigError, tomllib.TOMLDecodeError, RecursionError):
+                    continue
+                if not (isinstance(data.get("tool"), dict) and "agreementscan" in data["tool"]):
+                    continue
+            if reason is not None:
+                warnings.append(f"ignoring configuration {shown(path)}: {reason} "
+                                "(pass it with --config to use it anyway)")
+                continue
+            return path, tuple(warnings)
+    return None, tuple(warnings)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest trusted configuration file walking up from ``start`` (see :func:`discover_config`)."""
+    return discover_config(start)[0]
+
+
+def _read(path: Path) -> str:
+    """The text of a configuration file: a regular UTF-8 file of at most 1 MB."""
+    try:
+        return read_small(path).decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "configuration file not found") from None
+    except UnreadableFile as exc:
+        raise ConfigError(path, None, str(exc)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "cannot read configuration (not valid UTF-8)") from None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read configuration ({exc.strerror or exc})") from None
 
 
 def _line(text: str, key: str) -> int | None:
@@ -114,19 +190,18 @@ def _line(text: str, key: str) -> int | None:
 
 def load_config(path: Path | None = None, *, start: Path | None = None, known_elements: tuple[str, ...] = ()) -> Config:
     """Read and validate a configuration file (``path``, or the one found from ``start``)."""
-    path = path or find_config(start)
+    warnings: tuple[str, ...] = ()
     if path is None:
-        return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(path, None, "configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, None, f"cannot read configuration ({exc})") from None
+        path, warnings = discover_config(start)
+    if path is None:
+        return Config(warnings=warnings)
+    text = _read(path)
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"invalid TOML: {exc}", toml_error_line(exc)) from None
+    except RecursionError:
+        raise ConfigError(path, None, "invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("agreementscan", {})
     if not isinstance(data, dict):
@@ -175,8 +250,16 @@ def load_config(path: Path | None = None, *, start: Path | None = None, known_el
     for key, value in raw_limits.items():
         if key not in LIMIT_KEYS:
             raise fail(f"limits.{key}", f"unknown key (allowed: {', '.join(LIMIT_KEYS)})")
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-            raise fail(f"limits.{key}", "must be a positive number")
+        whole, low, high = LIMIT_RANGES[key]
+        if whole:
+            allowed = f"a whole number from {low:,} to {high:,}"
+            good = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        else:
+            allowed = f"a number above {low:g} and at most {high:,.0f}"
+            good = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                    and low < value <= high)
+        if not good:
+            raise fail(f"limits.{key}", f"must be {allowed}, not {value!r}")
     baseline = data.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise fail("baseline", "must be a path")
@@ -190,9 +273,10 @@ def load_config(path: Path | None = None, *, start: Path | None = None, known_el
         fail_on=choice("fail-on", FAIL_ON),
         baseline=(base / baseline).resolve() if baseline else None,
         limits=Limits(
-            max_size=int(raw_limits["max-size"]) if "max-size" in raw_limits else None,
+            max_size=float(raw_limits["max-size"]) if "max-size" in raw_limits else None,
             max_pages=int(raw_limits["max-pages"]) if "max-pages" in raw_limits else None,
             max_chars=int(raw_limits["max-chars"]) if "max-chars" in raw_limits else None,
             timeout=float(raw_limits["timeout"]) if "timeout" in raw_limits else None,
         ),
+        warnings=warnings,
     )

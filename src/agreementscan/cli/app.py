@@ -218,8 +218,22 @@ def main() -> None:
 # --------------------------------------------------------------------------- shared options
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:  # noqa: ARG001
+    # Kept in ctx.meta, not passed to the command, so commands need no extra parameter.
+    if value:
+        ctx.meta["agreementscan.quiet"] = True
+    return value
+
+
+def quiet_option(func):  # type: ignore[no-untyped-def]
+    """-q/--quiet: no note on stderr saying which configuration file was used."""
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Do not say on stderr which configuration file is used.")(func)
+
+
 def profile_options(func):  # type: ignore[no-untyped-def]
-    """--config and --lexicon: where playbooks, disabled elements and severities come from."""
+    """--config, --lexicon and --quiet: where playbooks, disabled elements and severities come from."""
+    func = quiet_option(func)
     func = click.option("--lexicon", "lexicons", multiple=True, metavar="DIR",
                         type=click.Path(path_type=Path, file_okay=False),
                         help="A playbook folder layered on the built-in lexicons (repeatable, applied in order).")(func)
@@ -302,6 +316,15 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())
+    context = click.get_current_context(silent=True)
+    quiet = bool(context is not None and context.meta.get("agreementscan.quiet"))
+    from ..errors import shown
+
+    # Skipped files are always reported (they are a security matter); the note is not.
+    for warning in found.warnings:
+        click.echo(f"agreementscan: warning: {shown(warning)}", err=True)
+    if found.path is not None and not quiet:
+        click.echo(f"agreementscan: using configuration {shown(found.path)}", err=True)
     playbooks = tuple(Path(p).resolve() for p in (*found.playbooks, *lexicons))
     if found.disable or found.severity:
         found.check_elements(element_ids(playbooks))
@@ -313,8 +336,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         fail_on=fail_on or found.fail_on or "never",
         password=password,
         max_pages=max_pages or limits.max_pages or defaults.MAX_PAGES,
-        max_bytes=(max_size * 1_000_000 if max_size else None) or (limits.max_size or 0) * 1_000_000
-        or defaults.MAX_BYTES,
+        max_bytes=(max_size * 1_000_000 if max_size else None) or found.max_bytes or defaults.MAX_BYTES,
         max_chars=max_chars or limits.max_chars or defaults.MAX_CHARS,
         timeout=timeout or limits.timeout or defaults.TIMEOUT,
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,

@@ -28,6 +28,7 @@ from .app import (
     limit_options,
     main,
     profile_options,
+    quiet_option,
     resolve,
     write_output,
 )
@@ -434,6 +435,7 @@ def _nothing_to_scan(entries: Sequence) -> None:  # type: ignore[type-arg]
 @baseline_option
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="Configuration file (for fail-on and baseline; default: found by walking up).")
+@quiet_option
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because of error rows.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
 def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_dir: Path | None,

@@ -69,6 +69,8 @@ def lexicon_check(folders: tuple[Path, ...]) -> None:
 
     Exit code 1 when any folder has errors.
     """
+    from ..errors import shown
+
     failed = False
     for folder in folders:
         report = _checked(folder)
@@ -77,7 +79,7 @@ def lexicon_check(folders: tuple[Path, ...]) -> None:
             continue
         rules = ", ".join(f"{n} rules ({lang})" for lang, n in sorted(report.rules.items())) or "no rules"
         extended = sorted({e for ids in report.extended.values() for e in ids} - set(report.new_elements))
-        click.echo(f"{folder}: OK: {len(report.new_elements)} new element(s), {len(extended)} extended, "
+        click.echo(f"{shown(folder)}: OK: {len(report.new_elements)} new element(s), {len(extended)} extended, "
                    f"{len(report.disabled)} disabled, {rules}")
     if failed:
         sys.exit(EXIT_FAIL_ON)
@@ -91,6 +93,7 @@ def lexicon_test(folders: tuple[Path, ...]) -> None:
     Positive examples must come out present or weak, weak ones weak, negative ones
     missing or not applicable. Exit code 1 when any example fails.
     """
+    from ..errors import shown
     from ..lexicon.profile import run_playbook_examples
 
     failed = False
@@ -100,9 +103,9 @@ def lexicon_test(folders: tuple[Path, ...]) -> None:
             continue
         ran, failures = run_playbook_examples(folder)
         for failure in failures:
-            click.echo(f"{folder}/{failure.language}/{failure.element}.toml: {failure.kind} example came out "
-                       f"{failure.got}: {failure.text!r}")
-        click.echo(f"{folder}: {ran - len(failures)} of {ran} examples passed")
+            click.echo(f"{shown(folder)}/{failure.language}/{failure.element}.toml: {failure.kind} example came out "
+                       f"{failure.got}: {shown(repr(failure.text))}")
+        click.echo(f"{shown(folder)}: {ran - len(failures)} of {ran} examples passed")
         failed = failed or bool(failures)
     if failed:
         sys.exit(EXIT_FAIL_ON)

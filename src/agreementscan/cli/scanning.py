@@ -117,6 +117,7 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
     only replaced with --force.
     """
     from ..annotate import annotate_file
+    from ..errors import shown
 
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
@@ -127,7 +128,7 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
                          timeout=settings.timeout)
     counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
     what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
-    click.echo(f"Wrote {done.path} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
+    click.echo(f"Wrote {shown(done.path)} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
                err=True)
     _exit_on_fail([done.result], settings.fail_on)
 
@@ -157,6 +158,7 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
     """
     from ..api import scan_file
     from ..baseline import BASELINE_NAME, accept, load_baseline, parse_accepts, save_baseline
+    from ..errors import shown
 
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, password=password,
                        max_pages=max_pages, max_size=max_size, max_chars=max_chars, timeout=timeout)
@@ -170,18 +172,18 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
         if justifications:
             current, notes = accept(current, result, justifications)
             for note in notes:
-                click.echo(f"agreementscan: {path}: {note}", err=True)
+                click.echo(f"agreementscan: {shown(path)}: {shown(note)}", err=True)
             continue
         entries = current.for_document(result.document.sha256)
         stale = [e for e in current.entries if e.path == str(path) and e.sha256 != result.document.sha256]
-        click.echo(f"{path}: {len(entries)} accepted finding(s)")
+        click.echo(f"{shown(path)}: {len(entries)} accepted finding(s)")
         for entry in entries.values():
-            click.echo(f"  {entry.element} ({entry.status}, {entry.date}): {entry.justification}")
+            click.echo(shown(f"  {entry.element} ({entry.status}, {entry.date}): {entry.justification}"))
         for entry in stale:
             click.echo(f"  stale: {entry.element} was accepted for an earlier version of this document")
     if justifications:
         save_baseline(current)
-        click.echo(f"Wrote {target} ({len(current.entries)} accepted finding(s))", err=True)
+        click.echo(f"Wrote {shown(target)} ({len(current.entries)} accepted finding(s))", err=True)
 
 
 @main.command(name="eval")

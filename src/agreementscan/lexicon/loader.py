@@ -16,7 +16,9 @@ from typing import Any
 
 from ..errors import LexiconError, toml_error_line
 from ..model import Severity
+from ..smallfiles import UnreadableFile, read_small
 from .anchors import anchors as find_anchors
+from .backtracking import backtracking_risk
 from .schema import (
     LANGUAGES,
     NEGATION_MODES,
@@ -68,10 +70,7 @@ class _Ctx:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    raw = read_lexicon_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,7 +79,19 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(path, None, f"invalid TOML: {exc}", toml_error_line(exc)) from None
+    except RecursionError:
+        raise LexiconError(path, None, "invalid TOML: nested too deeply") from None
     return data, _Ctx(path, text)
+
+
+def read_lexicon_bytes(path: Path) -> bytes:
+    """A lexicon or playbook file's bytes: a regular file of at most 1 MB (never a FIFO or device)."""
+    try:
+        return read_small(path)
+    except UnreadableFile as exc:
+        raise LexiconError(path, None, str(exc)) from None
+    except OSError as exc:
+        raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _check_keys(ctx: _Ctx, entry: str, data: dict[str, Any], allowed: Iterable[str], required: Iterable[str] = ()) -> None:
@@ -108,9 +119,10 @@ def _str_list(ctx: _Ctx, entry: str, value: Any, key: str) -> tuple[str, ...]:
 
 
 def _regex(ctx: _Ctx, entry: str, patterns: Iterable[str], key: str) -> re.Pattern[str]:
+    patterns = list(patterns)
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
-        return re.compile(joined, re.IGNORECASE)
+        compiled = re.compile(joined, re.IGNORECASE)
     except re.error as exc:
         # Find which alternative is broken so the message points at it.
         for pattern in patterns:
@@ -119,6 +131,58 @@ def _regex(ctx: _Ctx, entry: str, patterns: Iterable[str], key: str) -> re.Patte
             except re.error as inner:
                 raise ctx.error(entry, f"bad regular expression in {key!r}: {pattern!r}: {inner}", pattern) from None
         raise ctx.error(entry, f"bad regular expression in {key!r}: {exc}") from None
+    for pattern in patterns:
+        # Checked like code at load time: one such pattern can hang every scan.
+        reason = backtracking_risk(pattern)
+        if reason:
+            raise ctx.error(entry, f"regular expression in {key!r} can take exponential time on some texts "
+                                   f"({reason}): {pattern!r}; rewrite it without nested or overlapping repeats",
+                            pattern)
+    return compiled
+
+
+@functools.lru_cache(maxsize=1)
+def _blank_vocab() -> Any:
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def token_pattern_problem(pattern: list[dict[str, Any]]) -> str | None:
+    """What is wrong with a spaCy Matcher token pattern, in one line, or None.
+
+    spaCy's own schema (``spacy.schemas.validate_token_pattern``) and a trial ``Matcher.add``
+    on a blank vocabulary, so a bad pattern is reported when the lexicon is loaded or
+    checked, not as a crash in the middle of a scan. Regular expressions inside a token
+    pattern (``{LOWER = {REGEX = "..."}}``) get the same backtracking check as others.
+    """
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import Matcher
+    from spacy.schemas import validate_token_pattern
+
+    errors = validate_token_pattern(pattern)
+    if errors:
+        # "[pattern -> 0 -> LOWER -> TokenPatternString -> IN] Input should be a valid list"
+        match = re.match(r"\[pattern -> (\d+)(?: -> (\w+))?[^ ]*(?: -> [^ ]+)* ?\] (.*)", errors[0])
+        if match:
+            number, key, message = match.groups()
+            return f"token {int(number) + 1}{f' {key}' if key else ''}: {message}"
+        return errors[0]
+    for number, token in enumerate(pattern, start=1):
+        for key, value in token.items():
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                try:
+                    re.compile(value["REGEX"])
+                except re.error as exc:
+                    return f"token {number} {key}: bad REGEX {value['REGEX']!r}: {exc}"
+                reason = backtracking_risk(value["REGEX"], 0)
+                if reason:
+                    return f"token {number} {key}: REGEX {value['REGEX']!r} can take exponential time ({reason})"
+    try:
+        Matcher(_blank_vocab(), validate=True).add("check", [pattern])
+    except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+        return " ".join(str(exc).split())
+    return None
 
 
 def phrases_to_regex(phrases: Iterable[str]) -> str:
@@ -226,6 +290,9 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
             for key in token:
                 if key not in TOKEN_KEYS:
                     raise ctx.error(entry, f"unknown token attribute {key!r} (allowed: {', '.join(sorted(TOKEN_KEYS))})", key)
+        problem = token_pattern_problem(pattern)
+        if problem:
+            raise ctx.error(entry, f"invalid token pattern: {problem}", f'"{local}"')
         tokens = tuple(pattern)
     weight = raw.get("weight", 2.0)
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0.1 <= weight <= 5:

@@ -39,6 +39,7 @@ from .loader import (
     lexicon_root,
     lexicon_version,
     load_checklist,
+    read_lexicon_bytes,
     load_element,
     load_language,
 )
@@ -174,7 +175,8 @@ def _digest(paths: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for folder in paths:
         for path in sorted(folder.rglob("*.toml")):
-            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + read_lexicon_bytes(path)
+                          + b"\0")
     return digest.hexdigest()[:12]
 
 

@@ -60,6 +60,10 @@ def render(
         raise ValueError(f"unknown report format {fmt!r}; choose one of: {known}") from None
     # A single result is accepted too, because that is the common library call.
     batch = [results] if isinstance(results, ScanResult) else list(results)
+    from ..errors import surrogates_shown
+
+    # A file name that is not UTF-8 must never make a report unwritable (JSON and SARIF
+    # escape those bytes themselves, as JSON text).
     if fmt is Format.TEXT:
-        return render_text(batch, color=color, width=width)
-    return RENDERERS[fmt](batch)
+        return surrogates_shown(render_text(batch, color=color, width=width))
+    return surrogates_shown(RENDERERS[fmt](batch))

@@ -121,4 +121,6 @@ def render_json(results: Sequence[ScanResult]) -> str:
         data: Any = report_dict(results[0])
     else:
         data = [report_dict(r) for r in results]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from ..errors import json_safe
+
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

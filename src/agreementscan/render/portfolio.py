@@ -71,16 +71,21 @@ def report_names(entries: Iterable[Entry]) -> dict[str, str]:
 
 
 def neutralise(cell: object) -> str:
-    """A CSV cell that spreadsheets will not run as a formula (prefix ``'`` when needed)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A CSV cell that spreadsheets will not run as a formula (prefix ``'`` when needed), with
+    control, bidi and undecodable characters of file names escaped (:func:`shown`)."""
+    from ..errors import shown
+
+    raw = "" if cell is None else str(cell)
+    text = shown(raw)
+    return "'" + text if raw.startswith(_FORMULA_START) or text.startswith(_FORMULA_START) else text
 
 
 class CsvWriter:
     """One CSV row per document × element; a single row for a skipped or failed file."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.writer = csv.writer(stream, lineterminator="\n")
+        # Every cell quoted: a CR or LF inside a cell can never start a new spreadsheet row.
+        self.writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self.writer.writerow(CSV_FIELDS)
 
     def write(self, item: BatchItem) -> None:
@@ -113,9 +118,11 @@ def error_object(item: BatchItem) -> dict[str, Any]:
 
 def jsonl_line(item: BatchItem) -> str:
     """One line of JSON Lines: the full report, or an error object; ends with a newline."""
+    from ..errors import json_safe
+
     if item.status == "ok" and item.report_json is not None:
-        return item.report_json + "\n"
-    return json.dumps(error_object(item), ensure_ascii=False) + "\n"
+        return json_safe(item.report_json) + "\n"
+    return json_safe(json.dumps(error_object(item), ensure_ascii=False)) + "\n"
 
 
 class JsonArrayWriter:
@@ -150,6 +157,10 @@ def render_table(items: Sequence[BatchItem], *, color: bool = False, width: int 
     from rich.table import Table
     from rich.text import Text
 
+    from ..errors import shown
+
+    # Names are data: Text cells are never read as Rich markup ("[/b]" in a file name),
+    # and shown() escapes control and bidi characters and undecodable bytes.
     table = Table(show_lines=False, pad_edge=False, expand=False)
     table.add_column("path", overflow="fold")
     table.add_column("lang")
@@ -163,13 +174,13 @@ def render_table(items: Sequence[BatchItem], *, color: bool = False, width: int 
         summary = item.summary
         if item.status == "ok" and summary is not None:
             scores = [Text(str(s), style=_score_style(s)) for s in summary.pitfalls]
-            table.add_row(item.path, summary.language or "", *scores,
+            table.add_row(Text(shown(item.path)), summary.language or "", *scores,
                           Text(str(summary.score), style=_score_style(summary.score)),
                           str(summary.missing), "ok", "")
         else:
             style = "red" if item.status == "error" else "dim"
-            table.add_row(item.path, "", "", "", "", "", "", "", "", Text(item.status, style=style),
-                          item.error or "")
+            table.add_row(Text(shown(item.path)), "", "", "", "", "", "", "", "", Text(item.status, style=style),
+                          Text(shown(item.error or "")))
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, emoji=False, soft_wrap=False)
@@ -211,6 +222,7 @@ def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreeme
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     from .. import __version__
+    from ..errors import shown
 
     env = Environment(loader=PackageLoader("agreementscan.render", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -229,9 +241,9 @@ def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreeme
         if summary is not None:
             values = [*summary.pitfalls, summary.score, summary.missing]
         cells = [{"value": "" if v is None else v, "cls": _heat(v) if i < 6 else ""} for i, v in enumerate(values)]
-        return {"path": item.path, "href": quote(item.report_file) if item.report_file else None,
+        return {"path": shown(item.path), "href": quote(item.report_file) if item.report_file else None,
                 "language": summary.language if summary else "", "cells": cells, "status": item.status,
-                "error": item.error if item.status != "ok" else None}
+                "error": shown(item.error or "") if item.status != "ok" else None}
 
     ok = [i for i in items if i.status == "ok" and i.summary is not None]
     rest = sorted((i for i in items if not (i.status == "ok" and i.summary is not None)), key=lambda i: i.path)

@@ -155,4 +155,6 @@ def sarif_dict(results: Sequence[ScanResult]) -> dict[str, Any]:
 
 def render_sarif(results: Sequence[ScanResult]) -> str:
     """SARIF 2.1.0 as pretty-printed JSON."""
-    return json.dumps(sarif_dict(results), ensure_ascii=False, indent=2) + "\n"
+    from ..errors import json_safe
+
+    return json_safe(json.dumps(sarif_dict(results), ensure_ascii=False, indent=2)) + "\n"
