@@ -340,3 +340,10 @@ def test_ctrl_c_stops_the_child_too(tmp_path: Path) -> None:
     proc.wait(timeout=30)
     leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "90000", "soon"])
+def test_timeout_must_be_a_finite_number_of_seconds(value: str) -> None:
+    for command in ("scan", "batch"):
+        proc = _run(command, str(ROOT / "samples" / "en_alliance_gaps.txt"), "--timeout", value)
+        assert proc.returncode == 2 and "--timeout" in proc.stderr and "Traceback" not in proc.stderr

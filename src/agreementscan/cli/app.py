@@ -346,6 +346,23 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
         severity={k: v.value for k, v in found.severity.items()},
     )
 
+class Seconds(click.ParamType):
+    """A finite number of seconds above 0 and at most a day (click's FloatRange lets nan through)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import math
+
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 < number <= 86_400:
+            self.fail(f"{value!r} must be a number of seconds above 0 and at most 86400", param, ctx)
+        return number
+
+
 def timeout_option(func):  # type: ignore[no-untyped-def]
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+    return click.option("--timeout", type=Seconds(), default=None,
                         help="Seconds one document may take (default 120).")(func)

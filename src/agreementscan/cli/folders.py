@@ -16,6 +16,7 @@ from .app import (
     EXIT_FAIL_ON,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Seconds,
     _fail,
     baseline_option,
     echo_out,
@@ -329,7 +330,7 @@ def _summary_line(overview: _Overview) -> str:
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because some files could not be scanned.")
 @click.option("--allow-empty", is_flag=True,
               help="Exit 0 when PATHS hold no agreements (default: exit 2 and say so).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--timeout", type=Seconds(), default=None,
               help="Seconds one document may take before its worker is stopped (default 120).")
 @limit_options
 @profile_options
