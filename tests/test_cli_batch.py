@@ -143,3 +143,21 @@ def test_refuses_to_overwrite_an_input(folder: Path) -> None:
 def test_report_needs_an_existing_database(tmp_path: Path) -> None:
     result = run("report", "--db", str(tmp_path / "none.sqlite"))
     assert result.exit_code == 2 and "no such results database" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_db_of_another_program_is_refused_unchanged(folder: Path, tmp_path: Path, command: str) -> None:
+    import sqlite3
+
+    other = tmp_path / "family-photos.sqlite"
+    db = sqlite3.connect(other)
+    db.executescript("CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs VALUES (1, 'x');")
+    db.close()
+    before = other.read_bytes()
+    args = ["report", "--db", str(other)] if command == "report" else ["batch", str(folder), "-j", "0", "--db", str(other)]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert "family-photos.sqlite: not an agreementscan results database" in result.stderr
+    assert other.read_bytes() == before
+    assert not list(tmp_path.glob("family-photos.sqlite-*"))

@@ -302,11 +302,11 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
                        timeout=timeout, baseline=baseline)
     entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
-    report_dir = _report_dir(report_dir)
     inputs = [e.path for e in entries if e.action == "scan"]
     if db is not None:
         _check_target(db, inputs)
-    store = open_store(db) if db is not None else None
+    store = open_store(db) if db is not None else None  # refuses a file that is not ours before any write
+    report_dir = _report_dir(report_dir)
     options = ScanOptions(language=settings.lang, report_language=settings.report_lang, password=settings.password,
                           max_pages=settings.max_pages, max_bytes=settings.max_bytes, max_chars=settings.max_chars,
                           playbooks=tuple(str(p) for p in settings.playbooks), disable=settings.disable,
