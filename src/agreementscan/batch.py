@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
 from . import limits
-from .fileio import write_text_atomic
+from .fileio import remove_temporaries, write_text_atomic
 from .policy import report_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -466,12 +466,17 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     return "internal", f"internal error ({type(exc).__name__}: {reason})"
 
 
-def _worker_main(conn: Connection, html: bool) -> None:
+def _worker_main(conn: Connection, html: bool, parent_pid: int | None = None) -> None:
     """Entry point of a worker process: warm up, then scan tasks from the pipe until told to stop."""
     import signal
 
+    from .interrupts import die_with_parent
+
     # Ctrl-C reaches the whole process group; the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed with SIGKILL cannot stop us: without this, a worker busy on a hanging
+    # document would run on for as long as the document takes.
+    die_with_parent(parent_pid)
     _warm_up(html)
     conn.send(("ready", None, None, _peak_rss_kb()))
     while True:
@@ -512,8 +517,8 @@ class _Worker:
     def __init__(self, ctx: Any, html: bool) -> None:
         parent_end, child_end = ctx.Pipe(duplex=True)
         self.conn: Connection = parent_end
-        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child_end, html), daemon=True,
-                                                name="agreementscan-worker")
+        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child_end, html, os.getpid()),
+                                                daemon=True, name="agreementscan-worker")
         self.process.start()
         child_end.close()  # so that our end sees EOF when the worker dies
         self.started = time.monotonic()
@@ -534,6 +539,8 @@ class _Worker:
             pass
         self.process.join(timeout=5)
         self.conn.close()
+        if self.task is not None and self.task.html_target is not None:
+            remove_temporaries(self.task.html_target)  # a kill in mid-write leaves the page's temp file
 
     def stop(self) -> None:
         """Ask an idle worker to exit; kill it if it does not."""

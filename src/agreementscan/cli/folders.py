@@ -14,7 +14,6 @@ import click
 from .app import (
     EXIT_ERROR,
     EXIT_FAIL_ON,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     _fail,
     baseline_option,
@@ -323,12 +322,14 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     iterator = iter(run)
     try:
         _drive(iterator, overview, len(entries), show)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
+        from ..interrupts import exit_code
+
         iterator.close()  # type: ignore[attr-defined]
         done = sum(overview.counts[k] for k in ("ok", "error", "skipped"))
         kept = " (finished documents are in the results database)" if store is not None else ""
         click.echo(f"agreementscan: interrupted after {done} of {len(entries)} files{kept}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exit_code(exc))
     finally:
         iterator.close()  # type: ignore[attr-defined]
         if store is not None:
