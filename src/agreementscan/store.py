@@ -208,6 +208,8 @@ class Store:
             elif state == "legacy":
                 self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         except sqlite3.Error as exc:
+            if getattr(self, "db", None) is not None:
+                self.db.close()
             raise AgreementscanError(f"{self._shown}: cannot open results database ({_reason(exc)})") from None
 
     def _connect(self, *, read_only: bool, create: bool = True) -> sqlite3.Connection:

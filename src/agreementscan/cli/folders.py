@@ -7,7 +7,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -69,25 +69,35 @@ class _AtomicStream:
             return
         target = _check_target(path, inputs)
         self.target = target
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:  # a read-only or immutable folder, a full disk
+            _fail(f"{path}: cannot write output ({exc.strerror or exc})")
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def failed(self, exc: OSError) -> NoReturn:
+        """A write to the output failed (full disk, quota): remove the temporary file, one line."""
+        self.discard()
+        _fail(f"{self.path}: cannot write output ({exc.strerror or exc})")
 
     def commit(self) -> None:
         """Make the file appear complete under its name (or flush stdout)."""
         if self.tmp is None:
             self.stream.flush()
             return
-        self.stream.close()
         try:
+            self.stream.close()  # flushes: a full disk shows here
             os.replace(self.tmp, self.target)
         except OSError as exc:
-            self.discard()
-            _fail(f"{self.path}: cannot write output ({exc.strerror or exc})")
+            self.failed(exc)
         self.tmp = None
 
     def discard(self) -> None:
         if self.tmp is not None:
-            self.stream.close()
+            try:
+                self.stream.close()
+            except OSError:
+                pass  # the flush failed (full disk); the file goes anyway
             try:
                 os.unlink(self.tmp)
             except OSError:
@@ -126,12 +136,16 @@ class _Overview:
         if item.status == "ok" and summary is not None:
             self.counts["pages"] += summary.pages or 0
             self.failed_on = self.failed_on or (self.fail_on != "never" and self.fail_on in summary.fails_on)
-        if self.csv is not None:
-            self.csv.write(item)
-        elif self.json is not None:
-            self.json.write(item)
-        elif self.fmt == "jsonl" and self.out is not None:
-            self.out.stream.write(jsonl_line(item))
+        try:
+            if self.csv is not None:
+                self.csv.write(item)
+            elif self.json is not None:
+                self.json.write(item)
+            elif self.fmt == "jsonl" and self.out is not None:
+                self.out.stream.write(jsonl_line(item))
+        except OSError as exc:
+            assert self.out is not None
+            self.out.failed(exc)
         if self.fmt == "table" or self.report_dir is not None:
             self.rows.append(compact(item))
 
@@ -140,7 +154,11 @@ class _Overview:
         from ..render.portfolio import index_pages, render_table
 
         if self.json is not None:
-            self.json.close()
+            try:
+                self.json.close()
+            except OSError as exc:
+                assert self.out is not None
+                self.out.failed(exc)
         if self.out is not None:
             self.out.commit()
         if self.fmt == "table":
