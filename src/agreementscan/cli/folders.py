@@ -28,12 +28,16 @@ from .app import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
+    from ..reportdir import ReportFolder
 
 BATCH_FORMATS = ("table", "csv", "jsonl", "json")
 
 
 def overview_options(func):  # type: ignore[no-untyped-def]
-    """-f, -o and --report-dir, shared by batch and report."""
+    """-f, -o, --report-dir and --force, shared by batch and report."""
+    func = click.option("--force", is_flag=True,
+                        help="Replace files in --report-dir that agreementscan did not write (or that were "
+                             "changed since).")(func)
     func = click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
                         help="Write an HTML report per document and an index.html overview into this folder.")(func)
     func = click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -109,12 +113,14 @@ class _Overview:
     """Writes the overview of a batch as items arrive; counts what the exit code needs."""
 
     def __init__(self, fmt: str, output: Path | None, inputs: Sequence[str | Path], report_dir: Path | None,
-                 fail_on: str, color: bool, baseline: Baseline | None = None) -> None:
+                 fail_on: str, color: bool, baseline: Baseline | None = None,
+                 folder: ReportFolder | None = None) -> None:
         from ..render.portfolio import CsvWriter, JsonArrayWriter
 
         self.fmt = fmt
         self.fail_on = fail_on
         self.report_dir = report_dir
+        self.folder = folder
         self.color = color
         self.rows: list = []  # compact items, for the table and the index only
         self.counts = {"ok": 0, "error": 0, "skipped": 0, "cached": 0, "pages": 0}
@@ -148,6 +154,8 @@ class _Overview:
             self.out.failed(exc)
         if self.fmt == "table" or self.report_dir is not None:
             self.rows.append(compact(item))
+        if self.folder is not None and item.report_file:
+            self.folder.wrote(item.report_file)
 
     def finish(self) -> None:
         """Complete every output (also after an interrupt: what finished is written whole)."""
@@ -172,7 +180,12 @@ class _Overview:
                 click.echo(content, nl=False)
         if self.report_dir is not None:
             for name, page in index_pages(self.rows).items():
-                write_output(self.report_dir / name, page)
+                if self.folder is not None:
+                    self.folder.write(name, page)
+                else:
+                    write_output(self.report_dir / name, page)
+        if self.folder is not None:
+            self.folder.close()
 
     def abandon(self) -> None:
         if self.out is not None:
@@ -255,6 +268,18 @@ def _report_dir(path: Path | None) -> Path | None:
     return path
 
 
+def _claim_report_dir(path: Path | None, pages: Sequence[str], force: bool) -> ReportFolder | None:
+    """Check (before any write) that the pages and index of this run replace only our own files."""
+    if path is None:
+        return None
+    from ..render.portfolio import index_pages
+    from ..reportdir import ReportFolder
+
+    folder = ReportFolder(path, force=force)
+    folder.claim([*pages, *index_pages([])])
+    return folder
+
+
 def _summary_line(overview: _Overview) -> str:
     c = overview.counts
     scanned = c["ok"] - c["cached"]
@@ -289,7 +314,8 @@ def _summary_line(overview: _Overview) -> str:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when it is a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
 def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: tuple[str, ...],
-          exclude: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, report_dir: Path | None,
+          exclude: tuple[str, ...], fmt: str, output: Path | None, force: bool, db: Path | None,
+          report_dir: Path | None,
           lang: str | None, report_lang: str | None, fail_on: str | None, allow_errors: bool, timeout: float | None,
           password: str | None, max_pages: int | None, max_size: int | None, max_chars: int | None,
           config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None, progress: bool | None,
@@ -332,10 +358,12 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
             "exclude": list(exclude), "lang": settings.lang, "report_lang": settings.report_lang,
             "max_pages": settings.max_pages, "max_size": settings.max_bytes // 1_000_000, "timeout": settings.timeout,
             "playbooks": list(options.playbooks)}
+    pages = report_names(entries) if report_dir is not None else None
+    folder = _claim_report_dir(report_dir, list((pages or {}).values()), force)
     run = Batch(entries, options, jobs=jobs, timeout=settings.timeout, store=store, report_dir=report_dir,
-                report_names=report_names(entries) if report_dir is not None else None, run_args=args)
+                report_names=pages, run_args=args)
     overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
-                         color if color is not None else True, settings.baseline)
+                         color if color is not None else True, settings.baseline, folder)
     show = sys.stderr.isatty() if progress is None else progress
     iterator = iter(run)
     try:
@@ -368,7 +396,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
               help="Configuration file (for fail-on and baseline; default: found by walking up).")
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because of error rows.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
-def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_dir: Path | None,
+def report(db: Path, all_documents: bool, fmt: str, output: Path | None, force: bool, report_dir: Path | None,
            fail_on: str | None, baseline: Path | None, config: Path | None, allow_errors: bool,
            color: bool | None) -> None:
     """Render the overview of a batch again from its results database, without rescanning.
@@ -387,8 +415,9 @@ def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_
         store.close()
     report_dir = _report_dir(report_dir)
     names = report_names(Entry(s.path, s.relpath, "scan") for s in stored if s.status == "ok") if report_dir else {}
+    folder = _claim_report_dir(report_dir, list(names.values()), force)
     items = items_from_store(stored, report_dir=report_dir, report_names=names)
     overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color if color is not None else True,
-                         settings.baseline)
+                         settings.baseline, folder)
     _drive(items, overview, len(stored), False)
     sys.exit(overview.exit_code(allow_errors))
