@@ -329,7 +329,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
 
     \b
     Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be scanned
-    (after all others; not with --allow-errors), 130 when interrupted (Ctrl-C).
+    (after all others; not with --allow-errors), 130 when interrupted (Ctrl-C), 143 on SIGTERM.
 
     \b
     Examples:
