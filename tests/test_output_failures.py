@@ -96,3 +96,14 @@ def test_immutable_folder_for_the_overview_and_the_database(folder: Path, immuta
     _one_line(run("batch", str(folder), "-j", "0", "--db", str(immutable / "s.sqlite")), "s.sqlite: cannot")
     _one_line(run("batch", str(folder), "-j", "0", "--report-dir", str(immutable / "reports")), "reports")
     assert list(immutable.iterdir()) == []
+
+
+def test_full_disk_for_the_report_folder(folder: Path, full_disk: Path, tmp_path: Path) -> None:
+    db = tmp_path / "scans.sqlite"
+    assert run("batch", str(folder), "-j", "0", "--db", str(db)).exit_code == 0
+    for command in (["report", "--db", str(db)], ["batch", str(folder), "-j", "0", "--db", str(db)]):
+        reports = full_disk / "reports"
+        result = run(*command, "--report-dir", str(reports))
+        _one_line(result, str(reports), "No space left on device")
+        assert not [p for p in full_disk.rglob("*") if p.name.endswith(".tmp")]
+        shutil.rmtree(reports)

@@ -683,7 +683,12 @@ class Batch:
         if target is not None and result is not None:
             from .render import render
 
-            write_text_atomic(target, render([result], "html"))
+            try:
+                write_text_atomic(target, render([result], "html"))
+            except OSError as exc:  # a full disk: the same error row a worker gives
+                return BatchItem(entry.path, entry.relpath, "error", summary=summary_from_report(report),
+                                 report_json=stored, cached=True, error_kind="render",
+                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
             report_file = os.path.basename(target)
         return BatchItem(entry.path, entry.relpath, "ok", summary=summary_from_report(report), report_json=stored,
                          result=result if self.want == "result" else None, cached=True, report_file=report_file)
@@ -875,8 +880,13 @@ def items_from_store(stored: Iterable[StoredItem], *, report_dir: str | Path | N
 
             document = _reextract(row.path, report, ScanOptions(max_pages=None, max_bytes=None))
             report_file = names[row.path]
-            write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
-                          render([result_from_report(report, document)], "html"))
+            try:
+                write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
+                                  render([result_from_report(report, document)], "html"))
+            except OSError as exc:  # a full disk: an error row, the other documents go on
+                yield BatchItem(row.path, row.relpath, "error", error_kind="render", cached=True,
+                                error=f"cannot write the HTML report ({exc.strerror or exc})")
+                continue
         yield BatchItem(row.path, row.relpath, "ok", summary=summary_from_report(report),
                         report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")), cached=True,
                         report_file=report_file)
