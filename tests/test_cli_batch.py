@@ -143,3 +143,85 @@ def test_refuses_to_overwrite_an_input(folder: Path) -> None:
 def test_report_needs_an_existing_database(tmp_path: Path) -> None:
     result = run("report", "--db", str(tmp_path / "none.sqlite"))
     assert result.exit_code == 2 and "no such results database" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_db_of_another_program_is_refused_unchanged(folder: Path, tmp_path: Path, command: str) -> None:
+    import sqlite3
+
+    other = tmp_path / "family-photos.sqlite"
+    db = sqlite3.connect(other)
+    db.executescript("CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO runs VALUES (1, 'x');")
+    db.close()
+    before = other.read_bytes()
+    args = ["report", "--db", str(other)] if command == "report" else ["batch", str(folder), "-j", "0", "--db", str(other)]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert "family-photos.sqlite: not an agreementscan results database" in result.stderr
+    assert other.read_bytes() == before
+    assert not list(tmp_path.glob("family-photos.sqlite-*"))
+
+
+def test_report_dir_never_replaces_files_it_did_not_write(folder: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.html").write_text("my own index\n")
+    (docs / "notes.txt").write_text("unrelated\n")
+    db = tmp_path / "s.sqlite"
+    result = run("batch", str(folder), "-j", "0", "--db", str(db), "--report-dir", str(docs))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"{docs / 'index.html'}: exists and was not written by agreementscan" in result.stderr
+    assert "--report-dir" in result.stderr and "--force" in result.stderr
+    assert (docs / "index.html").read_text() == "my own index\n"
+    assert sorted(p.name for p in docs.iterdir()) == ["index.html", "notes.txt"]  # nothing written at all
+
+    # A page name that is the user's file is refused the same way, by `report` too.
+    (docs / "index.html").unlink()
+    (docs / "en_alliance_gaps.txt.html").write_text("mine\n")
+    result = run("batch", str(folder), "-j", "0", "--db", str(db), "--report-dir", str(docs))
+    assert result.exit_code == 2 and "en_alliance_gaps.txt.html: exists" in result.stderr
+    assert (docs / "en_alliance_gaps.txt.html").read_text() == "mine\n"
+
+    # --force replaces them; from then on the pages are ours and re-runs replace them freely.
+    assert run("batch", str(folder), "-j", "0", "--db", str(db), "--report-dir", str(docs), "--force").exit_code == 0
+    assert "<html" in (docs / "en_alliance_gaps.txt.html").read_text()
+    assert (docs / "notes.txt").read_text() == "unrelated\n"
+    assert run("batch", str(folder), "-j", "0", "--db", str(db), "--report-dir", str(docs)).exit_code == 0
+    assert run("report", "--db", str(db), "--report-dir", str(docs)).exit_code == 0
+
+    # A page the user edited since is theirs again.
+    page = docs / "en_alliance_gaps.txt.html"
+    page.write_text(page.read_text() + "<!-- my note -->\n")
+    edited = page.read_bytes()
+    result = run("report", "--db", str(db), "--report-dir", str(docs))
+    assert result.exit_code == 2 and "en_alliance_gaps.txt.html: exists and was not written" in result.stderr
+    assert page.read_bytes() == edited
+
+
+def test_report_dir_refuses_non_files_and_a_damaged_manifest(folder: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "index.html").mkdir(parents=True)
+    for force in ((), ("--force",)):
+        result = run("batch", str(folder), "-j", "0", "--report-dir", str(docs), *force)
+        assert result.exit_code == 2 and "index.html: exists and is not a regular file" in result.stderr
+    (docs / "index.html").rmdir()
+    manifest = docs / ".agreementscan-manifest.json"
+    manifest.write_text("{not json")
+    result = run("batch", str(folder), "-j", "0", "--report-dir", str(docs))
+    assert result.exit_code == 2 and "damaged manifest" in result.stderr and "--force" in result.stderr
+    assert run("batch", str(folder), "-j", "0", "--report-dir", str(docs), "--force").exit_code == 0
+    assert json.loads(manifest.read_text())["schema"] == "agreementscan.report-dir/1"
+
+
+def test_report_dir_pages_of_a_killed_run_stay_ours(folder: Path, tmp_path: Path) -> None:
+    """A run killed with SIGKILL had claimed its pages (hash unknown): the next run may replace them."""
+    docs = tmp_path / "docs"
+    assert run("batch", str(folder), "-j", "0", "--report-dir", str(docs)).exit_code == 0
+    manifest = docs / ".agreementscan-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["files"] = {name: None for name in data["files"]}  # as left by claim() before the kill
+    manifest.write_text(json.dumps(data))
+    (docs / "index.html").write_text("half of a page written when the run was killed")
+    assert run("batch", str(folder), "-j", "0", "--report-dir", str(docs)).exit_code == 0
+    assert "<html" in (docs / "index.html").read_text()

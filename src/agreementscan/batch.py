@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
 from . import limits
-from .fileio import write_text_atomic
+from .fileio import remove_temporaries, write_text_atomic
 from .policy import report_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -508,12 +508,17 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     return "internal", f"internal error ({type(exc).__name__}: {reason})"
 
 
-def _worker_main(conn: Connection, html: bool) -> None:
+def _worker_main(conn: Connection, html: bool, parent_pid: int | None = None) -> None:
     """Entry point of a worker process: warm up, then scan tasks from the pipe until told to stop."""
     import signal
 
+    from .interrupts import die_with_parent
+
     # Ctrl-C reaches the whole process group; the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed with SIGKILL cannot stop us: without this, a worker busy on a hanging
+    # document would run on for as long as the document takes.
+    die_with_parent(parent_pid)
     _warm_up(html)
     conn.send(("ready", None, None, _peak_rss_kb()))
     while True:
@@ -554,8 +559,8 @@ class _Worker:
     def __init__(self, ctx: Any, html: bool) -> None:
         parent_end, child_end = ctx.Pipe(duplex=True)
         self.conn: Connection = parent_end
-        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child_end, html), daemon=True,
-                                                name="agreementscan-worker")
+        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child_end, html, os.getpid()),
+                                                daemon=True, name="agreementscan-worker")
         self.process.start()
         child_end.close()  # so that our end sees EOF when the worker dies
         self.started = time.monotonic()
@@ -576,6 +581,8 @@ class _Worker:
             pass
         self.process.join(timeout=5)
         self.conn.close()
+        if self.task is not None and self.task.html_target is not None:
+            remove_temporaries(self.task.html_target)  # a kill in mid-write leaves the page's temp file
 
     def stop(self) -> None:
         """Ask an idle worker to exit; kill it if it does not."""
@@ -722,7 +729,12 @@ class Batch:
         if target is not None and result is not None:
             from .render import render
 
-            write_text_atomic(target, render([result], "html"))
+            try:
+                write_text_atomic(target, render([result], "html"))
+            except OSError as exc:  # a full disk: the same error row a worker gives
+                return BatchItem(entry.path, entry.relpath, "error", summary=summary_from_report(report),
+                                 report_json=stored, cached=True, error_kind="render",
+                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
             report_file = os.path.basename(target)
         return BatchItem(entry.path, entry.relpath, "ok", summary=summary_from_report(report), report_json=stored,
                          result=result if self.want == "result" else None, cached=True, report_file=report_file)
@@ -914,8 +926,13 @@ def items_from_store(stored: Iterable[StoredItem], *, report_dir: str | Path | N
 
             document = _reextract(row.path, report, ScanOptions(max_pages=None, max_bytes=None))
             report_file = names[row.path]
-            write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
-                          render([result_from_report(report, document)], "html"))
+            try:
+                write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
+                                  render([result_from_report(report, document)], "html"))
+            except OSError as exc:  # a full disk: an error row, the other documents go on
+                yield BatchItem(row.path, row.relpath, "error", error_kind="render", cached=True,
+                                error=f"cannot write the HTML report ({exc.strerror or exc})")
+                continue
         yield BatchItem(row.path, row.relpath, "ok", summary=summary_from_report(report),
                         report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")), cached=True,
                         report_file=report_file)

@@ -16,11 +16,35 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def remove_temporaries(target: str | Path) -> None:
+    """Remove temporary files of :func:`atomic_path` for ``target`` left by a process that was
+    killed while writing it (SIGKILL runs no cleanup). Only names of our own pattern go."""
+    target = Path(target)
+    prefix = _temporary_prefix(target)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        # mkstemp adds exactly 8 random characters between prefix and suffix.
+        if name.startswith(prefix) and name.endswith(".tmp") and len(name) == len(prefix) + 8 + 4:
+            with contextlib.suppress(OSError):
+                os.unlink(target.parent / name)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``target``; renamed onto it when the block ends without error."""
+    """A temporary path beside ``target``; renamed onto it when the block ends without error.
+
+    The temporary file is removed on any exception, ``KeyboardInterrupt`` and SIGTERM
+    (see :mod:`agreementscan.interrupts`) included.
+    """
     target = Path(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:

@@ -176,6 +176,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated): cleanup has run
+            from ..interrupts import exit_code
+
+            click.echo("agreementscan: interrupted", err=True)
+            raise click.exceptions.Exit(exit_code(exc)) from None
         except AgreementscanError as exc:
             raise InputError(str(exc)) from None
         except MemoryError:
@@ -212,6 +217,9 @@ def main() -> None:
     Shell completion (bash; use zsh_source or fish_source for those shells):
       eval "$(_AGREEMENTSCAN_COMPLETE=bash_source agreementscan)"
     """
+    from ..interrupts import install
+
+    install()  # SIGTERM runs the same cleanup as Ctrl-C (temporary files, workers, the store)
 
 
 

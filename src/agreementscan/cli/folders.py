@@ -7,14 +7,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .app import (
     EXIT_ERROR,
     EXIT_FAIL_ON,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     Seconds,
     _fail,
@@ -36,12 +35,16 @@ from .app import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
+    from ..reportdir import ReportFolder
 
 BATCH_FORMATS = ("table", "csv", "jsonl", "json")
 
 
 def overview_options(func):  # type: ignore[no-untyped-def]
-    """-f, -o and --report-dir, shared by batch and report."""
+    """-f, -o, --report-dir and --force, shared by batch and report."""
+    func = click.option("--force", is_flag=True,
+                        help="Replace files in --report-dir that agreementscan did not write (or that were "
+                             "changed since).")(func)
     func = click.option("--report-dir", type=click.Path(path_type=Path, file_okay=False),
                         help="Write an HTML report per document and an index.html overview into this folder.")(func)
     func = click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -90,7 +93,10 @@ class _AtomicStream:
             return
         target = _check_target(path, inputs)
         self.target = target
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:  # a read-only or immutable folder, a full disk
+            _fail(f"{path}: cannot write output ({exc.strerror or exc})")
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
@@ -98,8 +104,13 @@ class _AtomicStream:
             self.stream.write(text)
         except BrokenPipeError:
             raise OutputClosed from None
-        except OSError as exc:
-            _fail(f"{self.path or 'standard output'}: cannot write output ({exc.strerror or exc})")
+        except OSError as exc:  # full disk, quota
+            self.failed(exc)
+
+    def failed(self, exc: OSError) -> NoReturn:
+        """A write to the output failed (full disk, quota): remove the temporary file, one line."""
+        self.discard()
+        _fail(f"{self.path or 'standard output'}: cannot write output ({exc.strerror or exc})")
 
     def commit(self) -> None:
         """Make the file appear complete under its name (or flush stdout)."""
@@ -113,17 +124,19 @@ class _AtomicStream:
             except OSError as exc:
                 _fail(f"{self.path or 'standard output'}: cannot write output ({exc.strerror or exc})")
             return
-        self.stream.close()
         try:
+            self.stream.close()  # flushes: a full disk shows here
             os.replace(self.tmp, self.target)
         except OSError as exc:
-            self.discard()
-            _fail(f"{self.path}: cannot write output ({exc.strerror or exc})")
+            self.failed(exc)
         self.tmp = None
 
     def discard(self) -> None:
         if self.tmp is not None:
-            self.stream.close()
+            try:
+                self.stream.close()
+            except OSError:
+                pass  # the flush failed (full disk); the file goes anyway
             try:
                 os.unlink(self.tmp)
             except OSError:
@@ -135,12 +148,14 @@ class _Overview:
     """Writes the overview of a batch as items arrive; counts what the exit code needs."""
 
     def __init__(self, fmt: str, output: Path | None, inputs: Sequence[str | Path], report_dir: Path | None,
-                 fail_on: str, color: bool | None, baseline: Baseline | None = None) -> None:
+                 fail_on: str, color: bool | None, baseline: Baseline | None = None,
+                 folder: ReportFolder | None = None) -> None:
         from ..render.portfolio import CsvWriter, JsonArrayWriter
 
         self.fmt = fmt
         self.fail_on = fail_on
         self.report_dir = report_dir
+        self.folder = folder
         self.color = color
         self.rows: list = []  # compact items, for the table and the index only
         self.counts = {"ok": 0, "error": 0, "skipped": 0, "cached": 0, "pages": 0}
@@ -175,13 +190,19 @@ class _Overview:
             self.out.write(jsonl_line(item))
         if self.fmt == "table" or self.report_dir is not None:
             self.rows.append(compact(item))
+        if self.folder is not None and item.report_file:
+            self.folder.wrote(item.report_file)
 
     def finish(self) -> None:
         """Complete every output (also after an interrupt: what finished is written whole)."""
         from ..render.portfolio import index_pages, render_table
 
         if self.json is not None:
-            self.json.close()
+            try:
+                self.json.close()
+            except OSError as exc:
+                assert self.out is not None
+                self.out.failed(exc)
         if self.out is not None:
             self.out.commit()
         if self.fmt == "table":
@@ -196,7 +217,12 @@ class _Overview:
                 echo_out(content, color=color)
         if self.report_dir is not None:
             for name, page in index_pages(self.rows).items():
-                write_output(self.report_dir / name, page)
+                if self.folder is not None:
+                    self.folder.write(name, page)
+                else:
+                    write_output(self.report_dir / name, page)
+        if self.folder is not None:
+            self.folder.close()
 
     def abandon(self) -> None:
         if self.out is not None:
@@ -302,6 +328,18 @@ def _report_dir(path: Path | None) -> Path | None:
     return path
 
 
+def _claim_report_dir(path: Path | None, pages: Sequence[str], force: bool) -> ReportFolder | None:
+    """Check (before any write) that the pages and index of this run replace only our own files."""
+    if path is None:
+        return None
+    from ..render.portfolio import index_pages
+    from ..reportdir import ReportFolder
+
+    folder = ReportFolder(path, force=force)
+    folder.claim([*pages, *index_pages([])])
+    return folder
+
+
 def _summary_line(overview: _Overview) -> str:
     c = overview.counts
     scanned = c["ok"] - c["cached"]
@@ -338,7 +376,8 @@ def _summary_line(overview: _Overview) -> str:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when it is a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
 def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: tuple[str, ...],
-          exclude: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, report_dir: Path | None,
+          exclude: tuple[str, ...], fmt: str, output: Path | None, force: bool, db: Path | None,
+          report_dir: Path | None,
           lang: str | None, report_lang: str | None, fail_on: str | None, allow_errors: bool, timeout: float | None,
           password: str | None, max_pages: int | None, max_size: int | None, max_chars: int | None,
           config: Path | None, lexicons: tuple[Path, ...], baseline: Path | None, progress: bool | None,
@@ -353,7 +392,8 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     \b
     Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be scanned
     (after all others; not with --allow-errors) or PATHS hold no agreement (not with
-    --allow-empty), 130 when interrupted (Ctrl-C). A non-zero exit always says why on stderr.
+    --allow-empty), 130 when interrupted (Ctrl-C), 143 on SIGTERM. A non-zero exit always
+    says why on stderr.
 
     \b
     Examples:
@@ -371,11 +411,11 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
     if not any(e.action == "scan" for e in entries) and not allow_empty:
         _nothing_to_scan(entries)
-    report_dir = _report_dir(report_dir)
     inputs = [e.path for e in entries if e.action == "scan"]
     if db is not None:
         _check_target(db, inputs)
-    store = open_store(db) if db is not None else None
+    store = open_store(db) if db is not None else None  # refuses a file that is not ours before any write
+    report_dir = _report_dir(report_dir)
     options = ScanOptions(language=settings.lang, report_language=settings.report_lang, password=settings.password,
                           max_pages=settings.max_pages, max_bytes=settings.max_bytes, max_chars=settings.max_chars,
                           playbooks=tuple(str(p) for p in settings.playbooks), disable=settings.disable,
@@ -384,20 +424,24 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
             "exclude": list(exclude), "lang": settings.lang, "report_lang": settings.report_lang,
             "max_pages": settings.max_pages, "max_size": settings.max_bytes // 1_000_000, "timeout": settings.timeout,
             "playbooks": list(options.playbooks)}
+    pages = report_names(entries) if report_dir is not None else None
+    folder = _claim_report_dir(report_dir, list((pages or {}).values()), force)
     run = Batch(entries, options, jobs=jobs, timeout=settings.timeout, store=store, report_dir=report_dir,
-                report_names=report_names(entries) if report_dir is not None else None, run_args=args)
+                report_names=pages, run_args=args)
     overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
-                         color, settings.baseline)
+                         color, settings.baseline, folder)
     show = sys.stderr.isatty() if progress is None else progress
     iterator = iter(run)
     try:
         _drive(iterator, overview, len(entries), show)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
+        from ..interrupts import exit_code
+
         iterator.close()  # type: ignore[attr-defined]
         done = sum(overview.counts[k] for k in ("ok", "error", "skipped"))
         kept = " (finished documents are in the results database)" if store is not None else ""
         click.echo(f"agreementscan: interrupted after {done} of {len(entries)} files{kept}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exit_code(exc))
     finally:
         iterator.close()  # type: ignore[attr-defined]
         if store is not None:
@@ -439,7 +483,7 @@ def _nothing_to_scan(entries: Sequence) -> None:  # type: ignore[type-arg]
 @quiet_option
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because of error rows.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
-def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_dir: Path | None,
+def report(db: Path, all_documents: bool, fmt: str, output: Path | None, force: bool, report_dir: Path | None,
            fail_on: str | None, baseline: Path | None, config: Path | None, allow_errors: bool,
            color: bool | None) -> None:
     """Render the overview of a batch again from its results database, without rescanning.
@@ -458,7 +502,8 @@ def report(db: Path, all_documents: bool, fmt: str, output: Path | None, report_
         store.close()
     report_dir = _report_dir(report_dir)
     names = report_names(Entry(s.path, s.relpath, "scan") for s in stored if s.status == "ok") if report_dir else {}
+    folder = _claim_report_dir(report_dir, list(names.values()), force)
     items = items_from_store(stored, report_dir=report_dir, report_names=names)
-    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color, settings.baseline)
+    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color, settings.baseline, folder)
     _drive(items, overview, len(stored), False)
     _exit(overview, allow_errors)
