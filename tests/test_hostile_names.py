@@ -105,3 +105,17 @@ def test_annotate_message_escapes_the_name(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
     assert result.stderr.startswith("Wrote evil\\x1b]0;pwned\\x07\\u202etxt.agreementscan.html")
+
+
+def test_non_utf8_name_in_the_results_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store keeps every document, undecodable names included, and a re-run serves them all."""
+    _folder(tmp_path)
+    code, _, err = _batch(tmp_path, monkeypatch, "-f", "jsonl", "-o", "first.jsonl", "--db", "scans.sqlite")
+    assert code == 0, err
+    code, _, err = _batch(tmp_path, monkeypatch, "-f", "jsonl", "-o", "again.jsonl", "--db", "scans.sqlite")
+    assert code == 0, err
+    assert "8 from the results database" in err
+    result = CliRunner().invoke(main, ["report", "--db", "scans.sqlite", "-f", "csv", "-o", "rows.csv", "-q"])
+    assert result.exit_code == 0, result.stderr
+    rows = (tmp_path / "rows.csv").read_bytes().decode("utf-8")
+    assert "d/bad\\xff.txt" in rows and rows.count("\n") == 1 + 8 * 25

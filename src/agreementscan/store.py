@@ -329,7 +329,7 @@ class Store:
         """The content hash remembered for ``path`` if its size and mtime are unchanged."""
         with self._write("read"):
             row = self.db.execute("SELECT sha256 FROM documents WHERE path=? AND size=? AND mtime_ns=?",
-                                  (path, size, mtime_ns)).fetchone()
+                                  (_path_in(path), size, mtime_ns)).fetchone()
         return row[0] if row else None
 
     def get_report(self, sha256: str, tool_version: str, lexicon_version: str, options_key: str) -> str | None:
@@ -349,6 +349,9 @@ class Store:
         ``keys`` is (tool_version, lexicon_version, options_key) for a new report;
         ``file_facts`` is (size, mtime_ns, format, language, pages) for the path→hash cache.
         """
+        path, relpath = _path_in(path), _path_in(relpath)
+        message = _text_in(message) if message is not None else None
+        report_json = _text_in(report_json) if report_json is not None else None
         with self._write("write to"), self.db:  # one transaction: BEGIN ... COMMIT (ROLLBACK on error)
             self.db.execute("BEGIN")
             if report_json is not None and keys is not None and sha256 and not cached:
@@ -400,7 +403,8 @@ class Store:
                 # Cannot happen through this module (reports are never deleted), but a hand-edited
                 # database should give an error row, not a crash.
                 status, message, kind = "error", "stored report not found", "stored"
-            yield StoredItem(path, relpath, status, sha, bool(cached), message, report_json, kind)
+            yield StoredItem(_path_out(path), _path_out(relpath), status, sha, bool(cached), message, report_json,
+                             kind)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -411,6 +415,30 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _path_in(path: str) -> str:
+    """A path as SQLite text. File names need not be UTF-8 (Python keeps their bytes as lone
+    surrogates, which SQLite cannot store): those are kept as their bytes in hex behind a
+    NUL, which no POSIX path can contain, so the mapping is exact and reversible."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "\0" + os.fsencode(path).hex()
+    return path
+
+
+def _path_out(text: str) -> str:
+    return os.fsdecode(bytes.fromhex(text[1:])) if text.startswith("\0") else text
+
+
+def _text_in(text: str) -> str:
+    """Free text (messages, reports) as SQLite text: undecodable bytes become ``\\xNN``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def open_store(path: str | Path, *, create: bool = True) -> Store:
