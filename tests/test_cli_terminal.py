@@ -76,7 +76,8 @@ def test_batch_table_in_a_real_terminal(tmp_path: Path) -> None:
     exe = shutil.which("agreementscan") or pytest.skip("the agreementscan command is not installed")
     for name in ("en_alliance_gaps.txt", "nl_jv_complete.txt"):
         shutil.copy(ROOT / "samples" / name, tmp_path / name)
-    code, screen = _in_terminal([exe, "batch", str(tmp_path), "-j", "1"], cwd=tmp_path, columns=120)
+    # A relative folder keeps the paths short enough not to fold in the table.
+    code, screen = _in_terminal([exe, "batch", ".", "-j", "1"], cwd=tmp_path, columns=120)
     assert code == 0, screen
     assert "internal error" not in screen and "en_alliance_gaps.txt" in screen and "2 scanned" in screen
 
