@@ -210,7 +210,7 @@ def test_batch_output_to_dev_stdout(tmp_path: Path) -> None:
     shutil.copy(ROOT / "samples" / "en_alliance_gaps.txt", tmp_path / "a.txt")
     proc = _run("batch", str(tmp_path), "-j", "1", "-f", "csv", "-o", "/dev/stdout")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("path,") and proc.stdout.count("\n") == 26
+    assert proc.stdout.startswith('"path",') and proc.stdout.count("\n") == 26
 
 
 # --------------------------------------------------------------------------- exit codes and colour

@@ -93,8 +93,9 @@ def test_config_in_a_world_writable_folder_is_skipped_with_a_warning(
     code, err = _scan_in(work, monkeypatch)
     assert code == 1, err  # the gaps still count
     lines = err.splitlines()
-    assert lines == [f"agreementscan: warning: ignoring configuration {planted}: its folder {shared} is writable "
-                     "by other users (pass it with --config to use it anyway)"]
+    assert lines[0] == (f"agreementscan: warning: ignoring configuration {planted}: its folder {shared} is "
+                        "writable by other users (pass it with --config to use it anyway)")
+    assert len(lines) == 2 and lines[1].startswith("agreementscan: --fail-on error met by ")
     # An explicit --config is the user's choice: trusted, and named on stderr.
     code, err = _scan_in(work, monkeypatch, "--config", str(planted))
     assert code == 0 and err == f"agreementscan: using configuration {planted}\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -45,11 +46,15 @@ def test_shown_escapes_control_bidi_format_and_undecodable_characters() -> None:
 
 def test_table_shows_names_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _folder(tmp_path)
-    code, out, err = _batch(tmp_path, monkeypatch, "--color")
+    code, out, err = _batch(tmp_path, monkeypatch)
     assert code == 0, err
     assert "internal error" not in err
     for unsafe in UNSAFE:
         assert unsafe not in out
+    # With --color the only escapes are our own colour codes; a name's own escape never passes.
+    code, coloured, err = _batch(tmp_path, monkeypatch, "--color")
+    assert code == 0 and "\x1b[" in coloured
+    assert "escred.txt" not in re.sub(r"\x1b\[[0-9;]*m", "", coloured)
     # Markup in a name is neither an error nor swallowed: the path reads as it is.
     plain = out.replace("\x1b[0m", "")
     for name in ("x[/b]y.txt", "[link=http:evil]z.txt", "contract\\u202etxt.md", "esc\\x1b[31mred.txt",

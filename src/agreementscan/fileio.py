@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,15 +44,28 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     (see :mod:`agreementscan.interrupts`) included.
     """
     target = Path(target)
-    fd, name = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp: Path | None = None
+    created = False
     try:
+        # The name is chosen before the file exists (mkstemp returns it only afterwards):
+        # a SIGTERM, raised as an exception at any moment after the file is made, still
+        # finds its name here and removes it.
+        for _ in range(100):
+            tmp = target.parent / f"{_temporary_prefix(target)}{secrets.token_hex(4)}.tmp"
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            created = True
+            break
+        else:  # pragma: no cover - 100 collisions of 32 random bits
+            raise FileExistsError(f"no free temporary name beside {target}")
         os.chmod(tmp, 0o666 & ~_UMASK)
         yield tmp
         os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)  # only still there when something failed
+        if tmp is not None and (created or tmp.exists()):
+            tmp.unlink(missing_ok=True)  # only still there when something failed
 
 
 def write_text_atomic(target: str | Path, content: str) -> None:

@@ -16,6 +16,7 @@ Batch workers are long-lived child processes killed by the same rule (see
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -85,8 +86,25 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _child(conn: Any, reader: Any, parent_pid: int, func: Callable[..., Any], args: tuple[Any, ...],
+           kwargs: dict[str, Any]) -> None:
     """Run ``func`` and send back ("ok", value) or the exception, then exit at once."""
+    from .interrupts import die_with_parent
+
+    # The parent decides when a document stops (it kills us): Ctrl-C reaches the whole
+    # process group, and the parent's own SIGTERM handler must not run here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    # Should the parent die without stopping us (SIGKILL, or a signal at the very moment of
+    # the fork), the kernel stops us too.
+    die_with_parent(parent_pid)
+    # Our copy of the reading end: with it open, a send to a parent that is gone would
+    # block forever instead of failing.
+    reader.close()
     try:
         outcome: tuple[Any, ...] = ("ok", func(*args, **kwargs))
     except AgreementscanError as exc:
@@ -114,6 +132,10 @@ def _portable(exc: AgreementscanError) -> AgreementscanError:
     return exc
 
 
+def _handle_pending() -> None:
+    """Nothing; calling it is the point (the interpreter runs pending signal handlers on calls)."""
+
+
 def _signal_name(code: int) -> str:
     import signal
 
@@ -139,12 +161,22 @@ def run_isolated(func: Callable[..., T], *args: Any, timeout: float | None, path
 
     ctx = _context()
     parent_end, child_end = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child_end, func, args, kwargs), daemon=True,
-                          name="agreementscan-document")
-    process.start()
-    child_end.close()  # our copy: EOF on parent_end then means the child is gone
-    deadline = time.monotonic() + timeout
+    process = ctx.Process(target=_child, args=(child_end, parent_end, os.getpid(), func, args, kwargs),
+                          daemon=True, name="agreementscan-document")
     try:
+        # A stop signal that arrives while fork() runs its at-fork hooks would be raised
+        # inside them and lost ("Exception ignored"); held back until the child exists, it
+        # is raised when the mask is restored, and the finally block below stops the child.
+        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            # A signal that came just before the mask has run only its C half: calling any
+            # Python function runs its Python handler now, before the fork, not inside it.
+            _handle_pending()
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+        child_end.close()  # our copy: EOF on parent_end then means the child is gone
+        deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -164,10 +196,12 @@ def run_isolated(func: Callable[..., T], *args: Any, timeout: float | None, path
                 code = process.exitcode or 0
                 raise ChildCrashed(path, _signal_name(code) if code < 0 else f"exit code {code}")
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
+        if process.pid is not None:  # started (a signal may have cut start() short after the fork)
+            if process.is_alive():
+                process.kill()
+            process.join(timeout=5)
         parent_end.close()
+        child_end.close()
     if kind == "ok":
         return value  # type: ignore[no-any-return]
     if kind == "error":
