@@ -61,3 +61,122 @@ def test_deeply_nested_folders_are_walked(tmp_path: Path) -> None:
         hostile.remove_nested(tmp_path / "deep")  # pytest's own clean-up cannot
     assert [(e.action, os.path.basename(e.path)) for e in entries] == [("scan", "contract.txt")]
     assert entries[0].relpath.count("/") == 1200
+
+
+# --------------------------------------------------------------------------- damage vs. bugs
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from agreementscan.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _one_line_error(err: str, path: Path, problem: str) -> None:
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"agreementscan: error: {path}: "), err
+    assert problem in err, err
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_damaged_pdf_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(hostile.pdf_contract()[:600])
+    code, out, err = _cli("scan", str(path))
+    assert code == 2 and out == ""
+    _one_line_error(err, path, "damaged PDF: ")
+
+
+def test_damaged_docx_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.docx"
+    hostile.docx_with_body(path, b"<w:p><w:r><w:t>The Parties agree</w:t></w:r>")  # not closed
+    code, out, err = _cli("scan", str(path))
+    assert code == 2 and out == ""
+    _one_line_error(err, path, "damaged .docx: ")
+
+
+@pytest.mark.parametrize("module", ["pdf", "docx"])
+def test_a_bug_in_our_extractor_is_an_internal_error(module: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same TypeError a library raises on a damaged file, raised by our own code, is a
+    bug: it must not be reported as a damaged file."""
+    import importlib
+
+    reader = importlib.import_module(f"agreementscan.extract.{module}")
+    if module == "pdf":
+        path = tmp_path / "fine.pdf"
+        path.write_bytes(hostile.pdf_contract())
+        name = "_page_drafts"
+    else:
+        path = tmp_path / "fine.docx"
+        hostile.docx_with_body(path, b"<w:p><w:r><w:t>The Parties agree.</w:t></w:r></w:p>")
+        name = "_paragraph_kind"
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+
+    assert _cli("scan", str(path))[0] in (0, 1)
+    monkeypatch.setattr(reader, name, broken)
+    code, _, err = _cli("scan", str(path))
+    assert code == 2
+    assert "internal error (TypeError: unsupported operand" in err and "damaged" not in err
+
+
+def test_raised_in_library_looks_at_the_innermost_frame() -> None:
+    from pypdf.generic import NumberObject
+
+    from agreementscan.extract.failures import docx_errors, is_damage, pdf_errors, raised_in_library
+
+    try:
+        NumberObject(b"not a number")  # pypdf's own code raises ValueError
+    except ValueError as exc:
+        assert raised_in_library(exc) and is_damage(exc, pdf_errors())
+    try:
+        int("not a number")  # our code
+    except ValueError as exc:
+        assert not raised_in_library(exc) and not is_damage(exc, pdf_errors())
+    try:
+        {}["word/document.xml"]
+    except KeyError as exc:
+        assert not is_damage(exc, docx_errors())
+
+
+@pytest.mark.parametrize(("case", "problem"), [
+    ("deep", "nested too deeply"),
+    ("circular", "damaged PDF: "),
+    ("mediabox", "invalid size (/MediaBox)"),
+])
+def test_damaged_page_trees_are_one_line_errors_in_annotate(case: str, problem: str, tmp_path: Path) -> None:
+    """A page tree 900 levels deep, one that loops, and an absurd /MediaBox used to end in
+    `internal error`; scan reads what it can, annotate stops with one line."""
+    data = {"deep": lambda: hostile.pdf_deep_page_tree(900), "circular": hostile.pdf_circular_page_tree,
+            "mediabox": lambda: hostile.pdf_contract(b"[0 1e38 1e38 -1e38]")}[case]()
+    path = tmp_path / f"{case}.pdf"
+    path.write_bytes(data)
+    code, _, err = _cli("scan", str(path), "--format", "json")
+    assert code in (0, 1) or (code == 2 and "damaged PDF" in err), err
+    if code == 2:
+        _one_line_error(err, path, problem)
+    code, _, err = _cli("annotate", str(path), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2, err
+    _one_line_error(err, path, problem)
+    assert path.read_bytes() == data and not (tmp_path / "out.pdf").exists()
+
+
+def test_pypdf_repairs_do_not_reach_the_terminal(tmp_path: Path) -> None:
+    """pypdf logged "incorrect startxref pointer(1)" and "parsing for Object Streams" raw on
+    stderr (Python prints unhandled warnings); the repaired copy is written quietly."""
+    import re
+    import subprocess
+
+    data = re.sub(rb"startxref\s+\d+", b"startxref\n1", hostile.pdf_contract())
+    path = tmp_path / "bad-startxref.pdf"
+    path.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "agreementscan", "annotate", str(path), "-o",
+                           str(tmp_path / "out.pdf")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "startxref" not in proc.stderr and "Object Streams" not in proc.stderr
+    assert proc.stderr.startswith("Wrote ") and proc.stderr.count("\n") == 1, proc.stderr

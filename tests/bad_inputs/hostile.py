@@ -57,3 +57,170 @@ def remove_nested(root: Path) -> None:
         for fd in fds:
             os.close(fd)
     os.rmdir(root)
+
+
+# --------------------------------------------------------------------------- PDF by hand
+
+
+def pdf_from_objects(objects: list[bytes], root: int = 1) -> bytes:
+    """A PDF whose object ``n`` (1-based) is ``objects[n - 1]``, with a correct xref table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def stream(data: bytes, extra: bytes = b"", *, compress: bool = False) -> bytes:
+    """A stream object body (optionally /FlateDecode compressed)."""
+    import zlib
+
+    if compress:
+        data = zlib.compress(data, 9)
+        extra += b" /Filter /FlateDecode"
+    return b"<< /Length %d%s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _text_ops(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 11 Tf 72 760 Td 14 TL"]
+    for line in lines:
+        safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(b"(" + safe.encode("latin-1") + b") Tj T*")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+CONTRACT_LINES = [
+    "The Parties shall cooperate in good faith on the joint development.",
+    "This Agreement is governed by the laws of the Netherlands.",
+    "Either Party may terminate this Agreement with three months' notice.",
+]
+
+
+def pdf_deep_page_tree(depth: int) -> bytes:
+    """One page under ``depth`` nested /Pages nodes."""
+    # 1 catalog, 2 font, 3 content, 4 page, 5.. pages nodes (5 is the root node).
+    objects = [b"<< /Type /Catalog /Pages 5 0 R >>", _FONT, stream(_text_ops(CONTRACT_LINES))]
+    first_node = 5
+    last_node = first_node + depth - 1
+    objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+                   b"/Resources << /Font << /F1 2 0 R >> >> >>" % last_node)
+    for n in range(first_node, last_node + 1):
+        kid = n + 1 if n < last_node else 4
+        parent = b" /Parent %d 0 R" % (n - 1) if n > first_node else b""
+        objects.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1%s >>" % (kid, parent))
+    return pdf_from_objects(objects)
+
+
+def pdf_circular_page_tree() -> bytes:
+    """A /Pages node whose kids contain a node that points back to it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        b"/Resources << /Font << /F1 6 0 R >> >> >>",
+        stream(_text_ops(CONTRACT_LINES)),
+        _FONT,
+    ]
+    return pdf_from_objects(objects)
+
+
+def pdf_pages(contents: list[bytes], *, media_box: bytes = b"[0 0 612 792]", shared: bool = False,
+              pages: int | None = None, extra_objects: list[bytes] | None = None) -> bytes:
+    """Pages with the given content streams (raw stream object bodies).
+
+    ``shared``: ``pages`` pages that all use the one content stream ``contents[0]``.
+    """
+    count = pages if shared and pages is not None else len(contents)
+    # 1 catalog, 2 pages, 3 font, then the content streams, then the pages.
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", _FONT]
+    first_content = 4
+    objects.extend(contents)
+    first_page = first_content + len(contents)
+    for i in range(count):
+        content = first_content if shared else first_content + i
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 3 0 R >> >> >>" % (media_box, content))
+    objects.extend(extra_objects or [])
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(count))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)
+    return pdf_from_objects(objects)
+
+
+def pdf_contract(media_box: bytes = b"[0 0 612 792]") -> bytes:
+    """A one-page contract PDF; ``media_box`` lets a test make the page size absurd."""
+    return pdf_pages([stream(_text_ops(CONTRACT_LINES * 3))], media_box=media_box)
+
+
+def pdf_flate_bomb(inflated: int = 1 << 30) -> bytes:
+    """One page whose content stream inflates to ``inflated`` bytes (spaces) from about 1 MB."""
+    import zlib
+
+    comp = zlib.compressobj(9)
+    head = _text_ops(CONTRACT_LINES) + b"\n"
+    parts = [comp.compress(head)]
+    chunk = b" " * (1 << 20)
+    for _ in range(inflated // len(chunk)):
+        parts.append(comp.compress(chunk))
+    parts.append(comp.flush())
+    data = b"".join(parts)
+    body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    return pdf_pages([body])
+
+
+def pdf_shared_content(pages: int = 1999, lines: int = 400) -> bytes:
+    """``pages`` pages sharing one dense content stream: tiny file, huge text."""
+    text = [f"{i} The Parties shall cooperate in good faith on the joint development of the product." for i in range(lines)]
+    return pdf_pages([stream(_text_ops(text), compress=True)], shared=True, pages=pages)
+
+
+# --------------------------------------------------------------------------- DOCX by hand
+
+_W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
+)
+PACKAGE_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'officeDocument" Target="word/document.xml"/></Relationships>'
+)
+
+
+def document_xml(body: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="' + _W_NS
+            + b'"><w:body>' + body + b"</w:body></w:document>")
+
+
+def docx_with_body(path: Path, body: bytes, *, members: list[tuple[str, bytes]] | None = None) -> Path:
+    """A minimal .docx (three parts) whose body XML is ``body``; ``members`` are added as is
+    (duplicates allowed: zipfile warns but writes them)."""
+    import warnings
+    import zipfile
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name" when a test asks for duplicates
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", CONTENT_TYPES)
+            z.writestr("_rels/.rels", PACKAGE_RELS)
+            z.writestr("word/document.xml", document_xml(body))
+            for name, data in members or []:
+                z.writestr(name, data)
+    return path

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from ..extract.common import normalise_text
+from ..extract.failures import docx_errors, is_damage
 from ..extract.docx import _body_items, _check_zip, _hidden, _load, _row_texts, paragraph_text
 from ..model import Block, BlockKind, ScanResult, Status
 from .texts import AUTHOR, INITIALS, element_note, summary_note
@@ -264,16 +265,21 @@ def _block_maps(result: ScanResult, document: Any) -> dict[int, _BlockMap]:
                 text, origin = _paragraph_chars(item)
                 if text == paragraph_text(item):
                     keep(index, text, origin)
-            except Exception:  # an odd paragraph is left unannotated, never fatal
-                pass
+            except docx_errors() as exc:  # an odd paragraph is left unannotated, never fatal
+                if not is_damage(exc, docx_errors()):
+                    raise
         else:
             try:
                 expected = list(_row_texts(item, document))
-            except Exception:
+            except docx_errors() as exc:
+                if not is_damage(exc, docx_errors()):
+                    raise
                 return maps  # the extractor could not have read past this table either
             try:
                 rows = _row_chars(item, document)
-            except Exception:
+            except docx_errors() as exc:
+                if not is_damage(exc, docx_errors()):
+                    raise
                 rows = []
             if len(rows) != len(expected):
                 rows = [("", [])] * len(expected)
@@ -469,8 +475,9 @@ def _drop_macros(document: Any) -> None:
         for rid, rel in list(part.rels.items()):
             if rel.reltype == _VBA_REL:
                 del part.rels[rid]
-    except Exception:  # the copy still opens; only a macro-enabled source gets here
-        pass
+    except docx_errors() as exc:  # the copy still opens; only a macro-enabled source gets here
+        if not is_damage(exc, docx_errors()):
+            raise
 
 
 def _body_text(document: Any) -> list[str]:
@@ -621,7 +628,11 @@ def annotate_docx_report(result: ScanResult, source: Path, target: Path) -> Docx
         return _annotate(result, data, Path(source), Path(target), exact=True)
     except OSError:
         raise  # cannot write the target: the caller reports that
-    except Exception:  # lxml/python-docx surprises on odd XML: keep the run going
+    except _TextChanged:  # splitting runs went wrong on odd XML: keep the run going
+        return _annotate(result, data, Path(source), Path(target), exact=False)
+    except docx_errors() as exc:  # lxml/python-docx surprises on odd XML: keep the run going
+        if not is_damage(exc, docx_errors()):
+            raise
         return _annotate(result, data, Path(source), Path(target), exact=False)
 
 

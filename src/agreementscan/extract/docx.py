@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
+from .failures import damage, docx_errors, is_damage
 from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
 
 __all__ = ["read_docx"]
@@ -139,11 +140,10 @@ def _load(data: bytes, path: str) -> Any:
         if any(t in types for t in _MACRO_TYPES):
             data = _as_plain_docx(data)
         return docx.Document(io.BytesIO(data))
-    except ExtractionError:
-        raise
-    except Exception as exc:  # python-docx/lxml raise many types on broken packages
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExtractionError(path, f"damaged .docx: {reason[:120]}") from exc
+    except docx_errors() as exc:
+        if not is_damage(exc, docx_errors()):
+            raise  # our bug, not the file's
+        raise ExtractionError(path, f"damaged .docx: {damage(exc)}") from exc
 
 
 def _style_names(document: Any) -> dict[str, str]:
@@ -152,8 +152,9 @@ def _style_names(document: Any) -> dict[str, str]:
         for style in document.styles:
             if style.style_id and style.name:
                 names[style.style_id] = style.name.lower()
-    except Exception:  # a broken styles part only costs us style-based headings
-        pass
+    except docx_errors() as exc:  # a broken styles part only costs us style-based headings
+        if not is_damage(exc, docx_errors()):
+            raise
     return names
 
 
@@ -215,8 +216,9 @@ def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
                 text = paragraph_text(p)
                 if text and text not in out:
                     out.append(text)
-    except Exception:  # a broken header part must not cost us the body
-        pass
+    except docx_errors() as exc:  # a broken header part must not cost us the body
+        if not is_damage(exc, docx_errors()):
+            raise
     return headers, footers
 
 
@@ -241,8 +243,10 @@ def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
                     index += 1
                     if row.strip():
                         drafts.append(Draft(text=row, kind=BlockKind.TABLE_ROW, paragraph=index))
-    except Exception as exc:  # malformed XML structures deep in the body
-        raise ExtractionError(path, f"damaged .docx: {type(exc).__name__}: {exc}"[:160]) from exc
+    except docx_errors() as exc:  # malformed XML structures deep in the body
+        if not is_damage(exc, docx_errors()):
+            raise
+        raise ExtractionError(path, f"damaged .docx: {damage(exc)}") from exc
     promote_titles(drafts)
     drafts.extend(Draft(text=t, kind=BlockKind.FOOTER) for t in footers)
     if not any(d.kind not in (BlockKind.HEADER, BlockKind.FOOTER) for d in drafts):

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
+from .failures import damage, is_damage, pdf_errors
 from .common import (
     Draft,
     build_document,
@@ -63,14 +64,6 @@ class _Page:
     lines: list[_Line]
     chars: int
     table_candidate: bool
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    m = re.search(r"\(PDFium: ([^)]+)\)", text)
-    if m:
-        text = m.group(1)
-    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
 
 
 def _clean(text: str) -> str:
@@ -241,13 +234,19 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
                         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
                             continue  # a framed paragraph or a rule, not a table
                         found.append((table.bbox, rows))
-                except Exception as exc:  # pdfminer raises many types on odd PDFs
-                    warnings.append(f"page {page.number}: table detection failed ({_reason(exc)})")
+                except pdf_errors() as exc:
+                    if not is_damage(exc, pdf_errors()):
+                        raise  # our bug, not the file's
+                    warnings.append(f"page {page.number}: table detection failed ({damage(exc)})")
                     continue
                 for bbox, rows in found:
                     _place_table(page, bbox, rows)
-    except Exception as exc:  # the running text is already read; tables are a bonus
-        warnings.append(f"table detection skipped ({_reason(exc)})")
+    except RecursionError:  # pdfminer walks the page tree recursively
+        warnings.append("table detection skipped (the page tree is nested too deeply)")
+    except pdf_errors() as exc:  # the running text is already read; tables are a bonus
+        if not is_damage(exc, pdf_errors()):
+            raise
+        warnings.append(f"table detection skipped ({damage(exc)})")
     return warnings
 
 
@@ -386,9 +385,7 @@ def _open(pdfium: Any, pdfium_c: Any, data: bytes, path: str, password: str | No
             raise ExtractionError(path, "wrong password for encrypted PDF") from exc
         if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
             raise ExtractionError(path, "PDF uses an unsupported security handler") from exc
-        raise ExtractionError(path, f"damaged PDF: {_reason(exc).lower()}") from exc
-    except Exception as exc:  # ctypes/OS level surprises from a broken file
-        raise ExtractionError(path, f"damaged PDF: {_reason(exc)}") from exc
+        raise ExtractionError(path, f"damaged PDF: {damage(exc)}") from exc
 
 
 def _ocr_advice(path: str | Path) -> str:
@@ -428,7 +425,7 @@ def read_pdf(
             try:
                 pages.append(_read_page(pdf, i, pdfium_c))
             except pdfium.PdfiumError as exc:
-                raise ExtractionError(path, f"damaged PDF: page {i + 1} cannot be read ({_reason(exc)})") from exc
+                raise ExtractionError(path, f"damaged PDF: page {i + 1} cannot be read ({damage(exc)})") from exc
     finally:
         pdf.close()
 
