@@ -180,3 +180,122 @@ def test_pypdf_repairs_do_not_reach_the_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "startxref" not in proc.stderr and "Object Streams" not in proc.stderr
     assert proc.stderr.startswith("Wrote ") and proc.stderr.count("\n") == 1, proc.stderr
+
+
+# --------------------------------------------------------------------------- PDF work and memory
+
+
+def _peak_of_scan(path: Path, *args: str) -> tuple[int, str, int]:
+    """Exit code, stderr and peak memory (KB) of a real `agreementscan scan` process."""
+    import subprocess
+
+    script = (
+        "import resource, subprocess, sys\n"
+        "proc = subprocess.run([sys.executable, '-m', 'agreementscan', 'scan', *sys.argv[1:]], "
+        "capture_output=True, text=True)\n"
+        "sys.stderr.write(proc.stderr)\n"
+        "print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(path), *args], capture_output=True, text=True,
+                          timeout=300)
+    code, peak = proc.stdout.split()
+    return int(code), proc.stderr, int(peak)
+
+
+def test_flate_bomb_pdf_is_refused_before_inflating(tmp_path: Path) -> None:
+    """A content stream of 750 KB that inflates to 768 MB peaked at about twice that in
+    pdfium (a bigger one at 3.1 GB)."""
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(hostile.pdf_flate_bomb(768 << 20))
+    code, err, peak_kb = _peak_of_scan(path)
+    assert code == 2
+    _one_line_error(err, path, "refusing to open: a compressed stream expands to more than 100 MB")
+    assert peak_kb < 1_000_000, f"peak memory {peak_kb // 1024} MB"
+
+
+def test_stream_caps_count_every_stream(tmp_path: Path) -> None:
+    """Many streams under the per-stream cap still add up to the total cap."""
+    from agreementscan.errors import ExtractionError
+    from agreementscan.extract.pdf import _check_streams
+
+    data = hostile.pdf_pages([hostile.stream(b" " * 300_000, compress=True) for _ in range(5)])
+    _check_streams(data, "x.pdf", stream_cap=400_000, total_cap=2_000_000)  # 1.5 MB: fine
+    with pytest.raises(ExtractionError, match="compressed content expands to more than 1 MB"):
+        _check_streams(data, "x.pdf", stream_cap=400_000, total_cap=1_000_000)
+    with pytest.raises(ExtractionError, match="a compressed stream expands"):
+        _check_streams(data, "x.pdf", stream_cap=200_000, total_cap=10_000_000)
+
+
+def test_character_limit_stops_reading_a_pdf_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 pages share one dense content stream: the whole text was read before the
+    --max-chars limit was checked. Now reading stops at the page that passes it."""
+    from agreementscan.extract import pdf as module
+
+    path = tmp_path / "shared.pdf"
+    path.write_bytes(hostile.pdf_shared_content(pages=300, lines=120))
+    assert path.stat().st_size < 100_000
+    read: list[int] = []
+    original = module._read_page
+
+    def counting(pdf: object, index: int, pdfium_c: object) -> object:
+        read.append(index)
+        return original(pdf, index, pdfium_c)
+
+    monkeypatch.setattr(module, "_read_page", counting)
+    code, out, err = _cli("scan", str(path), "--max-chars", "200000")
+    assert code == 2 and out == ""
+    _one_line_error(err, path, "more than the --max-chars limit of 200,000")
+    assert "of 300 pages" in err
+    assert len(read) < 30, len(read)
+
+
+def test_page_object_cap(tmp_path: Path) -> None:
+    from agreementscan.errors import ExtractionError
+    from agreementscan.extract.pdf import read_pdf
+
+    data = hostile.pdf_shared_content(pages=20, lines=50)
+    with pytest.raises(ExtractionError, match="hold more than 500 text and drawing objects"):
+        read_pdf(data, "x.pdf", sha256="0", max_objects=500)
+
+
+def _count_table_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import pdfplumber.page
+
+    searched: list[int] = []
+    original = pdfplumber.page.Page.find_tables
+
+    def counting(self: pdfplumber.page.Page, *args: object, **kwargs: object) -> object:
+        searched.append(self.page_number)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", counting)
+    return searched
+
+
+def test_table_detection_skips_grids_without_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty ruled grids on every page sent every page through pdfplumber (46 s for a form)."""
+    from agreementscan.extract import extract
+
+    path = tmp_path / "grids.pdf"
+    path.write_bytes(hostile.pdf_ruled_pages(40, text_in_grid=False))
+    searched = _count_table_searches(monkeypatch)
+    document = extract(path)
+    assert searched == []
+    assert "The Parties shall cooperate" in document.text
+
+
+def test_table_detection_is_capped_per_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agreementscan import limits
+    from agreementscan.extract import extract
+    from agreementscan.model import BlockKind
+
+    path = tmp_path / "tables.pdf"
+    path.write_bytes(hostile.pdf_ruled_pages(8, text_in_grid=True))
+    monkeypatch.setattr(limits, "MAX_TABLE_PAGES", 3)
+    searched = _count_table_searches(monkeypatch)
+    document = extract(path)
+    assert searched == [1, 2, 3]
+    rows = [b for b in document.blocks if b.kind is BlockKind.TABLE_ROW]
+    assert {b.page for b in rows} == {1, 2, 3} and rows[0].text == "R5C0 | R5C1 | R5C2 | R5C3"
+    assert any("first 3 of 8 pages with ruled tables" in w for w in document.warnings)
+    assert "R0C0" in document.text  # the other pages' table text stays as running text

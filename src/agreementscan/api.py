@@ -46,7 +46,7 @@ def scan_file(path: str | Path, *, language: str = "auto", report_language: str 
     from .analyse import analyse
     from .extract import extract
 
-    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes)
+    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars)
     if max_chars is not None and len(document.text) > max_chars:
         raise ExtractionError(path, f"text has {len(document.text):,} characters, more than the --max-chars "
                                     f"limit of {max_chars:,}")

@@ -224,3 +224,32 @@ def docx_with_body(path: Path, body: bytes, *, members: list[tuple[str, bytes]] 
             for name, data in members or []:
                 z.writestr(name, data)
     return path
+
+
+def _grid_ops(x0: int, y0: int, cols: int, rows: int, cell_w: int = 90, cell_h: int = 20) -> bytes:
+    """Rules of a ``cols`` x ``rows`` grid with its lower left corner at (x0, y0)."""
+    ops = [b"0.5 w"]
+    for r in range(rows + 1):
+        y = y0 + r * cell_h
+        ops.append(b"%d %d m %d %d l S" % (x0, y, x0 + cols * cell_w, y))
+    for c in range(cols + 1):
+        x = x0 + c * cell_w
+        ops.append(b"%d %d m %d %d l S" % (x, y0, x, y0 + rows * cell_h))
+    return b"\n".join(ops)
+
+
+def pdf_ruled_pages(pages: int, *, text_in_grid: bool) -> bytes:
+    """Pages of contract text with a ruled 4 x 6 grid: around table text, or empty at the
+    bottom of the page (a form's decoration)."""
+    contents = []
+    for i in range(pages):
+        ops = [_text_ops([f"Page {i + 1}. " + line for line in CONTRACT_LINES])]
+        if text_in_grid:
+            ops.append(_grid_ops(72, 560, 4, 6))
+            cells = [b"BT /F1 9 Tf %d %d Td (R%dC%d) Tj ET" % (76 + c * 90, 566 + r * 20, r, c)
+                     for r in range(6) for c in range(4)]
+            ops.extend(cells)
+        else:
+            ops.append(_grid_ops(72, 80, 4, 6))
+        contents.append(stream(b"\n".join(ops)))
+    return pdf_pages(contents)

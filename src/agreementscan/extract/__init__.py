@@ -69,11 +69,13 @@ def extract(
     password: str | None = None,
     max_pages: int | None = None,
     max_bytes: int | None = limits.MAX_BYTES,
+    max_chars: int | None = limits.MAX_CHARS,
 ) -> Document:
     """Read one agreement file into a Document.
 
     The format comes from the content (see :func:`detect_format`). ``password`` opens
-    encrypted PDFs; ``max_pages`` refuses longer PDFs; ``max_bytes`` refuses bigger files.
+    encrypted PDFs; ``max_pages`` refuses longer PDFs; ``max_bytes`` refuses bigger files;
+    ``max_chars`` stops reading a PDF or .docx as soon as its text grows past it.
     """
     name = str(path)
     data = _read_bytes(path, max_bytes)
@@ -85,7 +87,7 @@ def extract(
         if fmt == "pdf":
             from .pdf import read_pdf
 
-            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages)
+            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages, max_chars=max_chars)
         if fmt == "docx":
             from .docx import read_docx
 
