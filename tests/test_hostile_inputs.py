@@ -46,6 +46,23 @@ def test_analysis_work_grows_linearly_with_repeated_clauses(monkeypatch: pytest.
     assert large < 50 * 800, large  # a few comparisons per hit, not one per pair
 
 
+def test_hits_per_rule_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoring stops after MAX_HITS_PER_RULE sentences per rule: the work on one clause
+    repeated without end is bounded, and the verdict is the same."""
+    from agreementscan.analyse import assess
+    from agreementscan.api import scan_text
+
+    text = hostile.repeated_clause(300)
+    full = scan_text(text)
+    monkeypatch.setattr(assess, "MAX_HITS_PER_RULE", 5)
+    capped = scan_text(text)
+    assert [(e.id, e.status) for e in capped.elements] == [(e.id, e.status) for e in full.elements]
+    termination = next(e for e in capped.elements if e.id == "termination")
+    assert termination.status.covered and termination.evidence
+    assert "5 passages" in termination.reason and "300 passages" in next(
+        e for e in full.elements if e.id == "termination").reason
+
+
 # --------------------------------------------------------------------------- folders
 
 

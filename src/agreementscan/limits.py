@@ -28,3 +28,5 @@ MAX_ZIP_TOTAL_BYTES = 200_000_000
 """Most bytes all parts of a .docx may expand to together."""
 MAX_DOCX_ELEMENTS = 2_000_000
 """Most XML elements in a .docx body (paragraphs, runs, text): bounds memory and time."""
+MAX_HITS_PER_RULE = 2_000
+"""Most sentences one lexicon rule scores in a document (real agreements have a few dozen)."""

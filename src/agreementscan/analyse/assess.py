@@ -10,9 +10,10 @@ little for independent corroboration) reaches the element's threshold.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .. import limits
 from ..lexicon.schema import ElementLexicon, LanguageLexicon, Rule
 from ..model import Document, Evidence, Status
 from .sentences import Sentence, SentenceIndex, TokenHit
@@ -26,6 +27,7 @@ DEFINITION_PENALTY = 1.5
 NEGATION_WINDOW = 60
 """Characters before a match in which a negation cue counts ("shall not terminate for...")."""
 MAX_EVIDENCE = 3
+MAX_HITS_PER_RULE = limits.MAX_HITS_PER_RULE
 MAX_SNIPPET = 400
 
 
@@ -150,21 +152,23 @@ def _is_toc(text: str) -> bool:
 _DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined terms|begripsbepalingen|definities|begrippen)\b", re.I)
 
 
-def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
+def _matches(ctx: Context, rule: Rule) -> Iterator[tuple[int, int]]:
+    """(start, end) of a rule's matches in text order; lazy, so the caller can stop early."""
     if rule.anchors is not None and ctx.lower is not None and rule.regex is not None:
         pattern = rule.lower_regex or rule.regex
         target = ctx.lower if rule.lower_regex is not None else ctx.text
-        out: list[tuple[int, int]] = []
         for i in ctx.sentences_with(rule.anchors):
             sentence = ctx.sentences[i]
-            out.extend((m.start(), m.end()) for m in pattern.finditer(target, sentence.start, sentence.end)
-                       if m.end() > m.start())
-        return out
+            yield from ((m.start(), m.end()) for m in pattern.finditer(target, sentence.start, sentence.end)
+                        if m.end() > m.start())
+        return
     if rule.lower_regex is not None and ctx.lower is not None:
-        return [(m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start()]
+        yield from ((m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start())
+        return
     if rule.regex is not None:
-        return [(m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start()]
-    return ctx.token_hits.get(rule.id, [])
+        yield from ((m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start())
+        return
+    yield from ctx.token_hits.get(rule.id, [])
 
 
 def _value_in(lexicon: LanguageLexicon, kind: str | None, text: str) -> bool:
@@ -185,7 +189,10 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
 
     for rule in element.rules:
         last_sentence = -1
+        found = 0
         for start, end in _matches(ctx, rule):
+            if found >= MAX_HITS_PER_RULE:
+                break  # a clause repeated 100,000 times says no more than one repeated 2,000 times
             i = ctx.index.at(start)
             if i is None or i == last_sentence or i in skip:
                 continue  # one hit per rule per sentence is enough
@@ -214,6 +221,7 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             if _value_in(lexicon, rule.value, s_text):
                 score += VALUE_BONUS
             hits.append(Hit(rule.id, start, end, i, score, negated, placeholder, rule.status == "weak"))
+            found += 1
     if headings is not None:
         rule_id = f"{lexicon.language}.{element.element}.heading"
         # Sentences where a rule found vague wording: a set, so the lookup per heading is O(1).
