@@ -316,3 +316,57 @@ def test_table_detection_is_capped_per_document(tmp_path: Path, monkeypatch: pyt
     assert {b.page for b in rows} == {1, 2, 3} and rows[0].text == "R5C0 | R5C1 | R5C2 | R5C3"
     assert any("first 3 of 8 pages with ruled tables" in w for w in document.warnings)
     assert "R0C0" in document.text  # the other pages' table text stays as running text
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def test_docx_part_is_capped_while_inflating(tmp_path: Path) -> None:
+    """120 MB of XML that compresses 4:1 passed the declared-size checks and peaked at
+    about 3 GB in lxml; now inflating stops at the 40 MB cap for one XML part."""
+    path = hostile.docx_big_xml(tmp_path / "big.docx", 120_000_000)
+    assert path.stat().st_size < 50_000_000  # under --max-size: only the inflated size is hostile
+    code, err, peak_kb = _peak_of_scan(path, "--format", "json")
+    assert code == 2
+    _one_line_error(err, path, "refusing to open: part word/document.xml expands to more than 40 MB")
+    assert peak_kb < 1_000_000, f"peak memory {peak_kb // 1024} MB"
+
+
+def test_inflated_sizes_are_counted_not_read_from_the_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part is counted while it is inflated, against a per-part and a total cap."""
+    from agreementscan import limits
+    from agreementscan.errors import ExtractionError
+    from agreementscan.extract import extract
+
+    path = hostile.docx_with_body(tmp_path / "a.docx", b"<w:p><w:r><w:t>The Parties agree.</w:t></w:r></w:p>" * 50)
+    assert "The Parties agree." in extract(path).text
+    monkeypatch.setattr(limits, "MAX_XML_PART_BYTES", 1000)
+    with pytest.raises(ExtractionError, match="part word/document.xml expands to more than 0 MB"):
+        extract(path)
+    # The count while inflating stands on its own, without the check of declared sizes.
+    from agreementscan.extract import docx as module
+
+    monkeypatch.setattr(module, "_check_zip", lambda data, path: None)
+    monkeypatch.setattr(limits, "MAX_XML_PART_BYTES", 10_000_000)
+    monkeypatch.setattr(limits, "MAX_ZIP_TOTAL_BYTES", 1500)
+    with pytest.raises(ExtractionError, match="compressed content expands to more than 0 MB"):
+        extract(path)
+
+
+def test_duplicate_parts_read_the_first_like_word_and_warn(tmp_path: Path) -> None:
+    """Of two word/document.xml entries the last was scanned (Word shows the first), and
+    copying a .docm with duplicate names printed zipfile's UserWarning "Duplicate name"."""
+    import warnings
+
+    from agreementscan.extract import extract
+
+    path = hostile.docm_with_two_documents(
+        tmp_path / "twice.docm",
+        b"<w:p><w:r><w:t>The text Word shows: the Parties shall cooperate.</w:t></w:r></w:p>",
+        b"<w:p><w:r><w:t>Hidden text that Word never shows.</w:t></w:r></w:p>")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        document = extract(path)
+    assert [str(w.message) for w in caught] == []
+    assert "The text Word shows" in document.text and "Hidden text" not in document.text
+    assert any("word/document.xml (2 copies)" in w and "the first copy is read" in w for w in document.warnings)

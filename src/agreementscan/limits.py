@@ -26,7 +26,7 @@ MAX_ZIP_MEMBER_BYTES = 100_000_000
 """Most bytes one .docx part may expand to (checked while inflating, not from the header)."""
 MAX_ZIP_TOTAL_BYTES = 200_000_000
 """Most bytes all parts of a .docx may expand to together."""
-MAX_DOCX_ELEMENTS = 2_000_000
-"""Most XML elements in a .docx body (paragraphs, runs, text): bounds memory and time."""
+MAX_XML_PART_BYTES = 40_000_000
+"""Most bytes one XML part of a .docx may expand to: lxml needs about 16 times that in memory."""
 MAX_HITS_PER_RULE = 2_000
 """Most sentences one lexicon rule scores in a document (real agreements have a few dozen)."""

@@ -253,3 +253,43 @@ def pdf_ruled_pages(pages: int, *, text_in_grid: bool) -> bytes:
             ops.append(_grid_ops(72, 80, 4, 6))
         contents.append(stream(b"\n".join(ops)))
     return pdf_pages(contents)
+
+
+def docx_big_xml(path: Path, xml_bytes: int) -> Path:
+    """A .docx whose document.xml is about ``xml_bytes`` of short random-word paragraphs.
+
+    Random letters compress only about 3:1, so the package passes a check of declared
+    sizes and compression ratios; it is the real inflated size that must be capped.
+    """
+    import zipfile
+
+    # About one paragraph break per 16 random letters; built with C-speed bytes methods.
+    table = bytes((ord("|") if b < 16 else ord("a") + b % 26) for b in range(256))
+    letters = os.urandom(xml_bytes // 3).translate(table)
+    body = b"<w:p><w:r><w:t>" + letters.replace(b"|", b"</w:t></w:r></w:p><w:p><w:r><w:t>") + b"</w:t></w:r></w:p>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", PACKAGE_RELS)
+        z.writestr("word/document.xml", document_xml(body))
+    return path
+
+
+def docm_with_two_documents(path: Path, first: bytes, second: bytes) -> Path:
+    """A macro-enabled package that stores word/document.xml twice (Word reads the first)."""
+    types = CONTENT_TYPES.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml")
+    docx_with_body(path, first, members=[("word/document.xml", document_xml(second)),
+                                         ("word/vbaProject.bin", b"\x00" * 64)])
+    # Swap in the macro-enabled content type (rewriting the first member only).
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.open(info).read()) for info in z.infolist()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in entries:
+                z.writestr(info.filename, types if info.filename == "[Content_Types].xml" else data)
+    return path
