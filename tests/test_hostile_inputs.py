@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
-import hostile  # noqa: E402
-
+import hostile
 
 # --------------------------------------------------------------------------- analysis
 
@@ -145,7 +144,12 @@ def test_a_bug_in_our_extractor_is_an_internal_error(module: str, tmp_path: Path
 def test_raised_in_library_looks_at_the_innermost_frame() -> None:
     from pypdf.generic import NumberObject
 
-    from agreementscan.extract.failures import docx_errors, is_damage, pdf_errors, raised_in_library
+    from agreementscan.extract.failures import (
+        docx_errors,
+        is_damage,
+        pdf_errors,
+        raised_in_library,
+    )
 
     try:
         NumberObject(b"not a number")  # pypdf's own code raises ValueError

@@ -127,8 +127,8 @@ def pdf_circular_page_tree() -> bytes:
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
         b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-        b"/Resources << /Font << /F1 6 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+         b"/Resources << /Font << /F1 6 0 R >> >> >>"),
         stream(_text_ops(CONTRACT_LINES)),
         _FONT,
     ]

@@ -386,7 +386,6 @@ def _summary(writer: Any, text: str, date: str) -> None:
 def _open_reader(data: bytes, source: Path, password: str | None) -> tuple[Any, int]:
     """pypdf reader, decrypted when needed; returns (reader, how it was decrypted: 0 none/1 user/2 owner)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

@@ -14,8 +14,8 @@ from typing import Any
 from .. import limits
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
-from .failures import damage, docx_errors, is_damage
 from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
+from .failures import damage, docx_errors, is_damage
 
 __all__ = ["read_docx"]
 

@@ -18,7 +18,6 @@ from typing import Any
 from .. import limits
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
-from .failures import damage, is_damage, pdf_errors
 from .common import (
     Draft,
     build_document,
@@ -29,6 +28,7 @@ from .common import (
     is_short_title,
     promote_titles,
 )
+from .failures import damage, is_damage, pdf_errors
 
 __all__ = ["read_pdf"]
 
