@@ -82,7 +82,7 @@ def _scan_file_here(path: str | Path, language: str, report_language: str | None
     from .analyse import analyse
     from .extract import extract
 
-    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes)
+    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars)
     if max_chars is not None and len(document.text) > max_chars:
         raise ExtractionError(path, f"text has {len(document.text):,} characters, more than the --max-chars "
                                     f"limit of {max_chars:,}")

@@ -373,9 +373,10 @@ def test_falls_back_to_the_summary_when_anchoring_fails(
     fixture_doc: tuple[Path, ScanResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import agreementscan.annotate.docx as module
+    from lxml import etree
 
     def broken(*args: object) -> None:
-        raise ValueError("odd XML")
+        etree.fromstring(b"<w:p><odd")  # lxml's own failure, as on damaged XML
 
     monkeypatch.setattr(module, "_block_maps", broken)
     source, result = fixture_doc
@@ -385,6 +386,21 @@ def test_falls_back_to_the_summary_when_anchoring_fails(
     assert extract(target).text == result.document.text
     comments = list(docx.Document(str(target)).comments)
     assert len(comments) == 1 and "11 passage(s) could not be marked" in comments[0].text
+
+
+def test_a_bug_in_anchoring_is_not_hidden_by_the_fallback(
+    fixture_doc: tuple[Path, ScanResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ValueError from our own code is a bug, not odd XML: it must reach the caller."""
+    import agreementscan.annotate.docx as module
+
+    def broken(*args: object) -> None:
+        raise ValueError("our bug")
+
+    monkeypatch.setattr(module, "_block_maps", broken)
+    source, result = fixture_doc
+    with pytest.raises(ValueError, match="our bug"):
+        annotate_docx_report(result, source, tmp_path / "out.docx")
 
 
 def test_existing_comments_are_kept(tmp_path: Path) -> None:

@@ -67,9 +67,26 @@ def test_pdf_named_docx_and_docx_named_pdf(tmp_path: Path) -> None:
 
 def test_pdf_header_after_junk(tmp_path: Path) -> None:
     path = tmp_path / "junk.bin"
-    path.write_bytes(b"\n\x00junk" * 10 + b"%PDF-1.4\n")
+    path.write_bytes(b"\n\x00junk" * 10 + b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
     assert detect_format(path) == "pdf"
     assert detect_format("whatever.txt", head=b"%PDF-1.7\n") == "pdf"
+    real = tiny_pdf(tmp_path / "real.pdf").read_bytes()
+    (tmp_path / "prefixed.pdf").write_bytes(b"\x00\x01MacBinary junk\x00" + real)
+    assert extract(tmp_path / "prefixed.pdf").format == "pdf"
+
+
+def test_text_that_mentions_the_pdf_header_is_text(tmp_path: Path) -> None:
+    """A plain-text contract quoting "%PDF-" in its first kilobyte was taken for a damaged PDF."""
+    path = tmp_path / "contract.txt"
+    path.write_text("Annex B. Deliverables are sent as files that start with %PDF-1.7 (PDF/A).\n\n"
+                    "The Parties shall cooperate in good faith. This Agreement is governed by Dutch law.\n"
+                    "1 0 obj is how a PDF object starts; this line is only an example.\n", encoding="utf-8")
+    assert detect_format(path) == "txt"
+    document = extract(path)
+    assert document.format == "txt" and "governed by Dutch law" in document.text
+    # Binary junk before the header but nothing else of a PDF: not a PDF either.
+    (tmp_path / "junk.bin").write_bytes(b"\x00\x01\x02" + b"%PDF-1.4 nothing else")
+    assert detect_format(tmp_path / "junk.bin") == "txt"
 
 
 def test_text_formats_by_extension(tmp_path: Path) -> None:

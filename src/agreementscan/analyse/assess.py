@@ -10,9 +10,10 @@ little for independent corroboration) reaches the element's threshold.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .. import limits
 from ..lexicon.schema import ElementLexicon, LanguageLexicon, Rule
 from ..model import Document, Evidence, Status
 from .sentences import Sentence, SentenceIndex, TokenHit
@@ -26,6 +27,7 @@ DEFINITION_PENALTY = 1.5
 NEGATION_WINDOW = 60
 """Characters before a match in which a negation cue counts ("shall not terminate for...")."""
 MAX_EVIDENCE = 3
+MAX_HITS_PER_RULE = limits.MAX_HITS_PER_RULE
 MAX_SNIPPET = 400
 
 
@@ -150,21 +152,23 @@ def _is_toc(text: str) -> bool:
 _DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined terms|begripsbepalingen|definities|begrippen)\b", re.I)
 
 
-def _matches(ctx: Context, rule: Rule) -> list[tuple[int, int]]:
+def _matches(ctx: Context, rule: Rule) -> Iterator[tuple[int, int]]:
+    """(start, end) of a rule's matches in text order; lazy, so the caller can stop early."""
     if rule.anchors is not None and ctx.lower is not None and rule.regex is not None:
         pattern = rule.lower_regex or rule.regex
         target = ctx.lower if rule.lower_regex is not None else ctx.text
-        out: list[tuple[int, int]] = []
         for i in ctx.sentences_with(rule.anchors):
             sentence = ctx.sentences[i]
-            out.extend((m.start(), m.end()) for m in pattern.finditer(target, sentence.start, sentence.end)
-                       if m.end() > m.start())
-        return out
+            yield from ((m.start(), m.end()) for m in pattern.finditer(target, sentence.start, sentence.end)
+                        if m.end() > m.start())
+        return
     if rule.lower_regex is not None and ctx.lower is not None:
-        return [(m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start()]
+        yield from ((m.start(), m.end()) for m in rule.lower_regex.finditer(ctx.lower) if m.end() > m.start())
+        return
     if rule.regex is not None:
-        return [(m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start()]
-    return ctx.token_hits.get(rule.id, [])
+        yield from ((m.start(), m.end()) for m in rule.regex.finditer(ctx.text) if m.end() > m.start())
+        return
+    yield from ctx.token_hits.get(rule.id, [])
 
 
 def _value_in(lexicon: LanguageLexicon, kind: str | None, text: str) -> bool:
@@ -185,7 +189,10 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
 
     for rule in element.rules:
         last_sentence = -1
+        found = 0
         for start, end in _matches(ctx, rule):
+            if found >= MAX_HITS_PER_RULE:
+                break  # a clause repeated 100,000 times says no more than one repeated 2,000 times
             i = ctx.index.at(start)
             if i is None or i == last_sentence or i in skip:
                 continue  # one hit per rule per sentence is enough
@@ -214,8 +221,11 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             if _value_in(lexicon, rule.value, s_text):
                 score += VALUE_BONUS
             hits.append(Hit(rule.id, start, end, i, score, negated, placeholder, rule.status == "weak"))
+            found += 1
     if headings is not None:
         rule_id = f"{lexicon.language}.{element.element}.heading"
+        # Sentences where a rule found vague wording: a set, so the lookup per heading is O(1).
+        vague_sentences = {h.sentence for h in hits if h.vague}
         for i in ctx.headings:
             sentence = ctx.sentences[i]
             if i in skip or not headings.search(sentence.section or ""):
@@ -233,7 +243,7 @@ def find_hits(ctx: Context, lexicon: LanguageLexicon, element: ElementLexicon) -
             negated = bool(element.negations is not None and element.negations.search(s_text))
             # The clause under the heading decides how firm the heading is: if the rules
             # found it vague there, the heading alone must not make the element present.
-            vague = any(h.vague for h in hits if h.sentence == target)
+            vague = target in vague_sentences
             hits.append(Hit(rule_id, ctx.sentences[target].start, ctx.sentences[target].end, target,
                             element.heading_weight, negated, placeholder, vague=vague, heading=True))
     return hits
@@ -260,21 +270,21 @@ def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, 
         # other sentences look complete: the draft is not ready to sign on this point.
         placeholders = [h for h in valid if h.placeholder and not h.vague and h.score >= element.threshold]
         if placeholders:
-            return Verdict(element_id, Status.WEAK, "placeholder", _rank(placeholders) + tuple(h for h in ranked if h not in placeholders),
+            return Verdict(element_id, Status.WEAK, "placeholder", _first(placeholders, ranked),
                            placeholder=placeholders[0].placeholder)
         if not strong:
             return Verdict(element_id, Status.WEAK, "vague", ranked)
         # Judge both sides on the clauses under the element's own heading when there are any.
         focused = [h for h in strong if h.score >= element.threshold + SECTION_BONUS] or strong
         if element.each_party and not _both_sides(ctx, focused):
-            return Verdict(element_id, Status.WEAK, "one_side", _rank(strong) + tuple(h for h in ranked if h not in strong))
+            return Verdict(element_id, Status.WEAK, "one_side", _first(strong, ranked))
         if element.requires_value is not None:
             kind = element.requires_value
             with_value = [h for h in valid if any(_value_in(lx, kind, ctx.sentence_text(h.sentence)) for lx, _ in pairs)]
             if not with_value:
                 return Verdict(element_id, Status.WEAK, "no_value", ranked, value_kind=kind)
-            ranked = _rank(with_value) + tuple(h for h in ranked if h not in with_value)
-        return Verdict(element_id, Status.PRESENT, "covered", _rank(strong) + tuple(h for h in ranked if h not in strong))
+            ranked = _first(with_value, ranked)
+        return Verdict(element_id, Status.PRESENT, "covered", _first(strong, ranked))
     if negated and element.negation == "weak" and max(h.score for h in negated) >= element.threshold:
         return Verdict(element_id, Status.WEAK, "negated", _rank(negated))
     if _not_applicable(ctx, pairs):
@@ -304,6 +314,17 @@ def _both_sides(ctx: Context, hits: Sequence[Hit]) -> bool:
 
 def _rank(hits: Sequence[Hit]) -> tuple[Hit, ...]:
     return tuple(sorted(hits, key=lambda h: (-h.score, h.start)))
+
+
+def _first(chosen: Sequence[Hit], ranked: Sequence[Hit]) -> tuple[Hit, ...]:
+    """``chosen`` ranked, then the rest of ``ranked`` in its order.
+
+    A set for the membership test: with a list this was quadratic, and a document made of
+    one clause repeated ten thousand times took minutes.
+    """
+    lead = _rank(chosen)
+    taken = set(lead)
+    return lead + tuple(h for h in ranked if h not in taken)
 
 
 def _not_applicable(ctx: Context, pairs: Sequence[tuple[LanguageLexicon, ElementLexicon]]) -> bool:

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from ..extract.common import normalise_text
+from ..extract.failures import docx_errors, is_damage
 from ..extract.docx import _body_items, _check_zip, _hidden, _load, _row_texts, paragraph_text
 from ..model import Block, BlockKind, ScanResult, Status
 from .texts import AUTHOR, INITIALS, element_note, summary_note
@@ -239,14 +240,38 @@ def _normalised_map(raw: str, origin: list[_Char | None], expected: str) -> tupl
     return first, last
 
 
-def _block_maps(result: ScanResult, document: Any) -> dict[int, _BlockMap]:
-    """Walk the body as ``read_docx`` does; keep the blocks whose text matches exactly."""
+def _wanted_blocks(result: ScanResult, spans: list[tuple[int, int]]) -> set[int]:
+    """Paragraph numbers of the blocks that some ``[start, end)`` span touches."""
+    blocks = [b for b in result.document.blocks
+              if b.paragraph is not None and b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+    starts = [b.start for b in blocks]
+    wanted: set[int] = set()
+    for start, end in spans:
+        i = max(bisect.bisect_right(starts, start) - 1, 0)
+        while i < len(blocks) and blocks[i].start < end:
+            if blocks[i].end > start:
+                wanted.add(blocks[i].paragraph)  # type: ignore[arg-type]
+            i += 1
+    return wanted
+
+
+def _block_maps(result: ScanResult, document: Any, spans: list[tuple[int, int]] | None = None) -> dict[int, _BlockMap]:
+    """Walk the body as ``read_docx`` does; keep the blocks whose text matches exactly.
+
+    With ``spans``, only the blocks they touch are mapped, plus the blocks up to the first
+    one that maps (the summary comment hangs there): a map holds an object per
+    character, and 300,000 paragraphs mapped in full took over a gigabyte.
+    """
     blocks = {
         b.paragraph: b
         for b in result.document.blocks
         if b.paragraph is not None and b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)
     }
+    wanted = _wanted_blocks(result, spans) if spans is not None else None
     maps: dict[int, _BlockMap] = {}
+
+    def needed(index: int) -> bool:
+        return wanted is None or not maps or index in wanted
 
     def keep(index: int, raw: str, origin: list[_Char | None]) -> None:
         block = blocks.get(index)
@@ -260,20 +285,30 @@ def _block_maps(result: ScanResult, document: Any) -> dict[int, _BlockMap]:
     for item in _body_items(document.element.body):
         if item.tag == _P:
             index += 1
+            if not needed(index):
+                continue
             try:
                 text, origin = _paragraph_chars(item)
                 if text == paragraph_text(item):
                     keep(index, text, origin)
-            except Exception:  # an odd paragraph is left unannotated, never fatal
-                pass
+            except docx_errors() as exc:  # an odd paragraph is left unannotated, never fatal
+                if not is_damage(exc, docx_errors()):
+                    raise
         else:
             try:
                 expected = list(_row_texts(item, document))
-            except Exception:
+            except docx_errors() as exc:
+                if not is_damage(exc, docx_errors()):
+                    raise
                 return maps  # the extractor could not have read past this table either
+            if not any(needed(index + k) for k in range(1, len(expected) + 1)):
+                index += len(expected)
+                continue
             try:
                 rows = _row_chars(item, document)
-            except Exception:
+            except docx_errors() as exc:
+                if not is_damage(exc, docx_errors()):
+                    raise
                 rows = []
             if len(rows) != len(expected):
                 rows = [("", [])] * len(expected)
@@ -469,8 +504,9 @@ def _drop_macros(document: Any) -> None:
         for rid, rel in list(part.rels.items()):
             if rel.reltype == _VBA_REL:
                 del part.rels[rid]
-    except Exception:  # the copy still opens; only a macro-enabled source gets here
-        pass
+    except docx_errors() as exc:  # the copy still opens; only a macro-enabled source gets here
+        if not is_damage(exc, docx_errors()):
+            raise
 
 
 def _body_text(document: Any) -> list[str]:
@@ -507,7 +543,8 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
     text = result.document.text
     passages = _evidence(result)
     before = _body_text(document)
-    locator = _Locator(_block_maps(result, document) if exact else {})
+    spans = [(start, end) for _, start, end, _ in passages]
+    locator = _Locator(_block_maps(result, document, spans) if exact else {})
     hf_ranges = [
         (b.start, b.end) for b in result.document.blocks if b.kind in (BlockKind.HEADER, BlockKind.FOOTER)
     ]
@@ -621,7 +658,11 @@ def annotate_docx_report(result: ScanResult, source: Path, target: Path) -> Docx
         return _annotate(result, data, Path(source), Path(target), exact=True)
     except OSError:
         raise  # cannot write the target: the caller reports that
-    except Exception:  # lxml/python-docx surprises on odd XML: keep the run going
+    except _TextChanged:  # splitting runs went wrong on odd XML: keep the run going
+        return _annotate(result, data, Path(source), Path(target), exact=False)
+    except docx_errors() as exc:  # lxml/python-docx surprises on odd XML: keep the run going
+        if not is_damage(exc, docx_errors()):
+            raise
         return _annotate(result, data, Path(source), Path(target), exact=False)
 
 

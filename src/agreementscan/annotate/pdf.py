@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
+from ..extract.failures import damage, is_damage, pdf_errors
 from ..model import ElementResult, Evidence, ScanResult
 from .texts import AUTHOR, element_note, summary_note
 
@@ -385,7 +386,6 @@ def _summary(writer: Any, text: str, date: str) -> None:
 def _open_reader(data: bytes, source: Path, password: str | None) -> tuple[Any, int]:
     """pypdf reader, decrypted when needed; returns (reader, how it was decrypted: 0 none/1 user/2 owner)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -398,8 +398,10 @@ def _open_reader(data: bytes, source: Path, password: str | None) -> tuple[Any, 
         return reader, how
     except ExtractionError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, NotImplementedError) as exc:
-        raise ExtractionError(source, f"cannot copy PDF for annotation ({exc})") from exc
+    except pdf_errors() as exc:
+        if not is_damage(exc, pdf_errors()):
+            raise
+        raise ExtractionError(source, f"damaged PDF: {damage(exc)}; no annotated copy was made") from exc
 
 
 def _keep_encryption(writer: Any, reader: Any, password: str | None, how: int) -> None:
@@ -408,6 +410,8 @@ def _keep_encryption(writer: Any, reader: Any, password: str | None, how: int) -
     The original owner password is unknown unless it was the one given; a random one then
     keeps the source's permission flags binding for holders of the user password.
     """
+    from pypdf.errors import DependencyError
+
     user = password or ""
     owner = user if how == 2 else secrets.token_urlsafe(24)
     try:
@@ -416,7 +420,7 @@ def _keep_encryption(writer: Any, reader: Any, password: str | None, how: int) -
         flags = -1
     try:
         writer.encrypt(user_password=user, owner_password=owner, permissions_flag=flags, algorithm="AES-256")
-    except Exception:  # AES needs the `cryptography` package; RC4-128 works without it
+    except DependencyError:  # AES needs the `cryptography` package; RC4-128 works without it
         writer.encrypt(user_password=user, owner_password=owner, permissions_flag=flags, algorithm="RC4-128")
 
 
@@ -432,13 +436,31 @@ def annotate_pdf(result: ScanResult, source: Path, target: Path, *, password: st
     the same password (AES-256; the source's permission flags are kept). ``source`` is
     only read. Evidence that cannot be found again on its page is skipped (and logged).
 
-    Returns the number of highlights written.
+    Returns the number of highlights written. A damaged source raises ExtractionError
+    with one line in our words; pypdf's own log lines (it repairs many files) are kept
+    off the terminal.
     """
+    # pypdf logs each repair ("incorrect startxref pointer(1)") as a warning, which
+    # Python prints raw on stderr when no handler is set: the repair is not the user's concern.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        return _annotate_pdf(result, Path(source), Path(target), password)
+    except ExtractionError:
+        raise
+    except RecursionError as exc:
+        raise ExtractionError(source, "damaged PDF: its page tree or objects are nested too deeply; "
+                                      "no annotated copy was made") from exc
+    except pdf_errors() as exc:
+        if not is_damage(exc, pdf_errors()):
+            raise  # our bug: the internal-error handler reports it
+        raise ExtractionError(source, f"damaged PDF: {damage(exc)}; no annotated copy was made") from exc
+
+
+def _annotate_pdf(result: ScanResult, source: Path, target: Path, password: str | None) -> int:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     from pypdf import PdfWriter
 
-    source, target = Path(source), Path(target)
     if target.exists() and target.resolve() == source.resolve():
         raise ExtractionError(source, "refusing to write the annotated copy over the input file")
     data = source.read_bytes()
@@ -463,7 +485,7 @@ def annotate_pdf(result: ScanResult, source: Path, target: Path, *, password: st
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
-        raise ExtractionError(source, f"cannot read PDF for annotation ({exc})") from exc
+        raise ExtractionError(source, f"damaged PDF: {damage(exc)}; no annotated copy was made") from exc
     try:
         for page_number in sorted(wanted):
             page = pdf[page_number - 1]

@@ -15,6 +15,7 @@ from ..errors import ExtractionError
 from ..model import Document
 from .common import normalise_text, sha256_bytes
 from .detect import detect_format
+from .failures import damage, docx_errors, is_damage, pdf_errors
 from .text import document_from_text as _document_from_text
 
 __all__ = ["detect_format", "document_from_text", "extract", "normalise_text"]
@@ -68,11 +69,13 @@ def extract(
     password: str | None = None,
     max_pages: int | None = None,
     max_bytes: int | None = limits.MAX_BYTES,
+    max_chars: int | None = limits.MAX_CHARS,
 ) -> Document:
     """Read one agreement file into a Document.
 
     The format comes from the content (see :func:`detect_format`). ``password`` opens
-    encrypted PDFs; ``max_pages`` refuses longer PDFs; ``max_bytes`` refuses bigger files.
+    encrypted PDFs; ``max_pages`` refuses longer PDFs; ``max_bytes`` refuses bigger files;
+    ``max_chars`` stops reading a PDF or .docx as soon as its text grows past it.
     """
     name = str(path)
     data = _read_bytes(path, max_bytes)
@@ -84,7 +87,7 @@ def extract(
         if fmt == "pdf":
             from .pdf import read_pdf
 
-            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages)
+            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages, max_chars=max_chars)
         if fmt == "docx":
             from .docx import read_docx
 
@@ -98,6 +101,19 @@ def extract(
         raise ExtractionError(name, "not enough memory to read this file") from exc
     except RecursionError as exc:
         raise ExtractionError(name, f"damaged {fmt.upper()} file: structure nested too deeply") from exc
-    except Exception as exc:  # last resort: a library failed in a way we did not foresee
-        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
-        raise ExtractionError(name, f"cannot read {fmt.upper()} file ({type(exc).__name__}: {reason})") from exc
+    except _library_errors(fmt) as exc:
+        # Only the libraries' failures are the file's fault; the same exception types
+        # raised by our own code are bugs and go on to the internal-error handler.
+        if not is_damage(exc, _library_errors(fmt)):
+            raise
+        what = "PDF" if fmt == "pdf" else ".docx"
+        raise ExtractionError(name, f"damaged {what}: {damage(exc)}") from exc
+
+
+def _library_errors(fmt: str) -> tuple[type[BaseException], ...]:
+    """What the PDF or Word libraries raise on a damaged file (nothing for plain text)."""
+    if fmt == "pdf":
+        return pdf_errors()
+    if fmt == "docx":
+        return docx_errors()
+    return ()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,12 @@ HEAD_BYTES = 2048
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+# PDF readers accept junk before the header within the first kilobyte.
+_PDF_HEADER_WINDOW = 1024
+_TAIL_BYTES = 2048
+_OBJ_RE = re.compile(rb"\d+\s+\d+\s+obj\b")
+# Bytes that do not occur in text: C0 controls other than tab, newlines and form feed.
+_BINARY_RE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 def read_zip_names(path: str | Path, data: bytes | None = None) -> tuple[list[str], bytes | None]:
@@ -67,8 +75,7 @@ def detect_format(path: str | Path, head: bytes | None = None, *, data: bytes | 
                 raise ExtractionError(path, f"cannot read file: {exc.strerror or exc}") from exc
     suffix = Path(path).suffix.lower()
 
-    # Some PDF writers put junk before the header; readers accept it within 1 KB.
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+    if head.startswith(b"%PDF-") or _pdf_after_junk(path, head, data):
         return "pdf"
     if head.startswith(_ZIP_MAGICS):
         names, mimetype = read_zip_names(path, data)
@@ -94,3 +101,36 @@ def detect_format(path: str | Path, head: bytes | None = None, *, data: bytes | 
             raise ExtractionError(path, "damaged .docx: empty file (0 bytes)")
         raise ExtractionError(path, "damaged .docx: not a zip archive")
     return "md" if suffix in _MARKDOWN_SUFFIXES else "txt"
+
+
+def _pdf_after_junk(path: str | Path, head: bytes, data: bytes | None) -> bool:
+    """A PDF header after binary junk, in a file built like a PDF.
+
+    Some PDF writers (and mail gateways) put junk before the header and readers accept
+    it within 1 KB; but a text contract that merely mentions "%PDF-" is text.
+    """
+    at = head.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
+    if at <= 0:
+        return False
+    junk = head[:at]
+    try:
+        junk.decode("utf-8")
+        binary = bool(_BINARY_RE.search(junk))
+    except UnicodeDecodeError:
+        binary = True
+    if not binary:
+        return False
+    if _OBJ_RE.search(head, at):
+        return True
+    return b"%%EOF" in _tail(path, data) or b"startxref" in _tail(path, data)
+
+
+def _tail(path: str | Path, data: bytes | None) -> bytes:
+    if data is not None:
+        return data[-_TAIL_BYTES:]
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - _TAIL_BYTES))
+            return fh.read(_TAIL_BYTES)
+    except OSError:
+        return b""

@@ -11,9 +11,11 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from .. import limits
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
 from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
+from .failures import damage, docx_errors, is_damage
 
 __all__ = ["read_docx"]
 
@@ -29,7 +31,6 @@ _SKIP = frozenset(
     _W + t for t in ("del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr")
 ) | {_MC_FALLBACK}
 
-_MAX_TOTAL_BYTES = 200_000_000
 _MAX_RATIO = 200
 _RATIO_MIN_BYTES = 10_000_000
 _HEADING_STYLES = ("heading", "kop", "title", "titel")
@@ -99,51 +100,96 @@ def _body_items(parent: Any) -> Iterator[Any]:
 
 
 def _check_zip(data: bytes, path: str) -> None:
-    """Refuse zip bombs before anything is inflated."""
+    """Refuse zip bombs by their declared sizes, before anything is inflated.
+
+    The declared sizes may lie; :func:`_repack` counts the real ones while inflating.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
-        raise ExtractionError(path, f"damaged .docx: {exc}") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        raise ExtractionError(path, f"damaged .docx: {damage(exc)}") from exc
     total = sum(i.file_size for i in infos)
-    bomb = total > _MAX_TOTAL_BYTES or any(
+    bomb = total > limits.MAX_ZIP_TOTAL_BYTES or any(
         i.file_size > _RATIO_MIN_BYTES and i.file_size > _MAX_RATIO * max(i.compress_size, 1) for i in infos
     )
     if bomb:
         raise ExtractionError(path, f"refusing to open: compressed content expands to {total // 1_000_000} MB")
 
 
-def _as_plain_docx(data: bytes) -> bytes:
-    """Copy of a .docm/.dotx package whose main part is declared as a plain document.
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, room: int) -> bytes:
+    """One part, inflated in pieces that are counted: refused as soon as it passes its cap."""
+    is_xml = info.filename.lower().endswith((".xml", ".rels"))
+    cap = min(limits.MAX_XML_PART_BYTES if is_xml else limits.MAX_ZIP_MEMBER_BYTES, room)
+    pieces: list[bytes] = []
+    size = 0
+    with zf.open(info) as handle:
+        while True:
+            piece = handle.read(1 << 20)
+            if not piece:
+                break
+            size += len(piece)
+            if size > cap:
+                if cap == room:
+                    raise ExtractionError(path, "refusing to open: compressed content expands to more than "
+                                                f"{limits.MAX_ZIP_TOTAL_BYTES // 1_000_000} MB")
+                raise ExtractionError(path, f"refusing to open: part {info.filename} expands to more than "
+                                            f"{cap // 1_000_000} MB")
+            pieces.append(piece)
+    return b"".join(pieces)
 
-    python-docx refuses other content types; only the declaration changes, in memory,
-    and the macros are never run.
+
+def _repack(data: bytes, path: str) -> tuple[bytes, list[str]]:
+    """The package as python-docx should see it, and warnings about what was changed.
+
+    Every part is inflated here under the size caps (python-docx reads whole parts into
+    memory). Of parts stored twice under one name the first is kept, as Word does
+    (zipfile would give the last). A .docm/.dotx main part is declared as a plain
+    document, which python-docx requires; macros are never run. The copy is stored
+    uncompressed, in memory only.
     """
+    warnings: list[str] = []
+    copies: dict[str, int] = {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    room = limits.MAX_ZIP_TOTAL_BYTES
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
         for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            name = info.filename
+            if name in copies:
+                copies[name] += 1
+                continue
+            copies[name] = 1
+            if info.is_dir():
+                continue
+            content = _read_member(src, info, path, room)
+            room -= len(content)
+            if name == "[Content_Types].xml":
                 for t in _MACRO_TYPES:
                     content = content.replace(t, _DOCX_TYPE)
-            dst.writestr(info, content)
-    return out.getvalue()
+            dst.writestr(zipfile.ZipInfo(name, date_time=info.date_time), content)
+    doubled = [f"{name} ({n} copies)" for name, n in copies.items() if n > 1]
+    if doubled:
+        shown = ", ".join(doubled[:3]) + (" …" if len(doubled) > 3 else "")
+        warnings.append(f"the file stores parts twice under one name: {shown}; the first copy is read, as Word does")
+    return out.getvalue(), warnings
 
 
-def _load(data: bytes, path: str) -> Any:
+def _open_package(data: bytes, path: str) -> tuple[Any, list[str]]:
+    """The python-docx Document and the warnings about the package."""
     import docx  # heavy: imported on first use
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
-        if any(t in types for t in _MACRO_TYPES):
-            data = _as_plain_docx(data)
-        return docx.Document(io.BytesIO(data))
-    except ExtractionError:
-        raise
-    except Exception as exc:  # python-docx/lxml raise many types on broken packages
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExtractionError(path, f"damaged .docx: {reason[:120]}") from exc
+        plain, warnings = _repack(data, path)
+        return docx.Document(io.BytesIO(plain)), warnings
+    except docx_errors() as exc:
+        if not is_damage(exc, docx_errors()):
+            raise  # our bug, not the file's
+        raise ExtractionError(path, f"damaged .docx: {damage(exc)}") from exc
+
+
+def _load(data: bytes, path: str) -> Any:
+    """The python-docx Document of a package (see :func:`_open_package`)."""
+    return _open_package(data, path)[0]
 
 
 def _style_names(document: Any) -> dict[str, str]:
@@ -152,8 +198,9 @@ def _style_names(document: Any) -> dict[str, str]:
         for style in document.styles:
             if style.style_id and style.name:
                 names[style.style_id] = style.name.lower()
-    except Exception:  # a broken styles part only costs us style-based headings
-        pass
+    except docx_errors() as exc:  # a broken styles part only costs us style-based headings
+        if not is_damage(exc, docx_errors()):
+            raise
     return names
 
 
@@ -215,15 +262,16 @@ def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
                 text = paragraph_text(p)
                 if text and text not in out:
                     out.append(text)
-    except Exception:  # a broken header part must not cost us the body
-        pass
+    except docx_errors() as exc:  # a broken header part must not cost us the body
+        if not is_damage(exc, docx_errors()):
+            raise
     return headers, footers
 
 
 def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
     """Extract a .docx file's text into blocks."""
     _check_zip(data, path)
-    document = _load(data, path)
+    document, warnings = _open_package(data, path)
     styles = _style_names(document)
     headers, footers = _header_footer_texts(document)
     drafts: list[Draft] = [Draft(text=t, kind=BlockKind.HEADER) for t in headers]
@@ -241,10 +289,12 @@ def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
                     index += 1
                     if row.strip():
                         drafts.append(Draft(text=row, kind=BlockKind.TABLE_ROW, paragraph=index))
-    except Exception as exc:  # malformed XML structures deep in the body
-        raise ExtractionError(path, f"damaged .docx: {type(exc).__name__}: {exc}"[:160]) from exc
+    except docx_errors() as exc:  # malformed XML structures deep in the body
+        if not is_damage(exc, docx_errors()):
+            raise
+        raise ExtractionError(path, f"damaged .docx: {damage(exc)}") from exc
     promote_titles(drafts)
     drafts.extend(Draft(text=t, kind=BlockKind.FOOTER) for t in footers)
     if not any(d.kind not in (BlockKind.HEADER, BlockKind.FOOTER) for d in drafts):
         raise ExtractionError(path, "empty file")
-    return build_document(drafts, fmt="docx", path=path, sha256=sha256)
+    return build_document(drafts, fmt="docx", path=path, sha256=sha256, warnings=tuple(warnings))

@@ -10,10 +10,12 @@ import io
 import logging
 import re
 import statistics
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..errors import ExtractionError
 from ..model import BlockKind, Document
 from .common import (
@@ -26,6 +28,7 @@ from .common import (
     is_short_title,
     promote_titles,
 )
+from .failures import damage, is_damage, pdf_errors
 
 __all__ = ["read_pdf"]
 
@@ -63,14 +66,7 @@ class _Page:
     lines: list[_Line]
     chars: int
     table_candidate: bool
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    m = re.search(r"\(PDFium: ([^)]+)\)", text)
-    if m:
-        text = m.group(1)
-    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
+    objects: int = 0
 
 
 def _clean(text: str) -> str:
@@ -80,27 +76,30 @@ def _clean(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
-def _table_candidate(page: Any, pdfium_c: Any) -> bool:
-    """Cheap check for ruled tables: several horizontal and vertical rules or many cell boxes.
+def _table_candidate(page: Any, pdfium_c: Any, lines: list[_Line]) -> bool:
+    """Cheap check for ruled tables: rulings (several horizontal and vertical rules, many
+    cell boxes, or one grid path) whose area holds some of the page's text.
 
-    Uses the raw pdfium API: the object wrappers of ``page.get_objects()`` cost about a
-    third of the whole extraction time on real contracts.
+    pdfplumber is slow, so it only runs where this says yes: a page of decorative grids
+    or rules around nothing is not worth it. Uses the raw pdfium API: the object wrappers
+    of ``page.get_objects()`` cost about a third of the whole extraction time.
     """
     import ctypes
 
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     counts = [0, 0, 0]  # horizontal rules, vertical rules, boxes
+    grid = [False]
+    area = [float("inf"), float("inf"), float("-inf"), float("-inf")]  # x0, y0, x1, y1 of the rulings
     path_type = pdfium_c.FPDF_PAGEOBJ_PATH
     form_type = pdfium_c.FPDF_PAGEOBJ_FORM
 
-    def visit(count: int, get: Any, depth: int) -> bool:
+    def visit(count: int, get: Any, depth: int) -> None:
         for i in range(count):
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == form_type and depth < 3:
-                if visit(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j: pdfium_c.FPDFFormObj_GetObject(obj, j), depth + 1):
-                    return True
+                visit(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j: pdfium_c.FPDFFormObj_GetObject(obj, j), depth + 1)
                 continue
             if kind != path_type or not pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
                 continue
@@ -113,19 +112,33 @@ def _table_candidate(page: Any, pdfium_c: Any) -> bool:
                 counts[2] += 1
                 # A whole grid drawn as one path: one box with many segments.
                 if pdfium_c.FPDFPath_CountSegments(obj) >= 14:
-                    return True
-            if counts[0] >= 3 and counts[1] >= 3:
-                return True
-        return counts[2] >= 6
+                    grid[0] = True
+            else:
+                continue
+            area[0], area[1] = min(area[0], left.value), min(area[1], bottom.value)
+            area[2], area[3] = max(area[2], right.value), max(area[3], top.value)
 
     raw_page = page.raw
-    return visit(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i), 0)
+    visit(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i), 0)
+    if not (grid[0] or (counts[0] >= 3 and counts[1] >= 3) or counts[2] >= 6):
+        return False
+    placed = [ln for ln in lines if ln.top is not None and ln.left is not None]
+    if not placed:
+        return True  # no character boxes to check against: let pdfplumber look
+    x0, y0, x1, y1 = area
+    for line in placed:
+        cx = (line.left + line.right) / 2  # type: ignore[operator]
+        cy = (line.top + line.bottom) / 2  # type: ignore[operator]
+        if x0 - 2 <= cx <= x1 + 2 and y0 - 2 <= cy <= y1 + 2:
+            return True
+    return False
 
 
 def _read_page(pdf: Any, index: int, pdfium_c: Any) -> _Page:
     page = pdf[index]
     try:
         height = page.get_height()
+        objects = pdfium_c.FPDFPage_CountObjects(page.raw)
         textpage = page.get_textpage()
         try:
             raw = textpage.get_text_range()
@@ -155,10 +168,13 @@ def _read_page(pdf: Any, index: int, pdfium_c: Any) -> _Page:
                 lines.append(line)
         finally:
             textpage.close()
-        candidate = bool(lines) and _table_candidate(page, pdfium_c)
+        # Pages crowded with objects cost pdfplumber seconds each: their text is kept as running text.
+        candidate = (bool(lines) and objects <= limits.MAX_TABLE_PAGE_OBJECTS
+                     and _table_candidate(page, pdfium_c, lines))
     finally:
         page.close()
-    return _Page(number=index + 1, height=height, lines=lines, chars=chars, table_candidate=candidate)
+    return _Page(number=index + 1, height=height, lines=lines, chars=chars, table_candidate=candidate,
+                 objects=max(objects, 0))
 
 
 def _edge(line: _Line, page: _Page, position: int) -> str | None:
@@ -224,12 +240,16 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
     wanted = [p for p in pages if p.table_candidate]
     if not wanted:
         return []
+    warnings: list[str] = []
+    if len(wanted) > limits.MAX_TABLE_PAGES:
+        warnings.append(f"tables were looked for on the first {limits.MAX_TABLE_PAGES} of {len(wanted)} pages with "
+                        "ruled tables; the others are read as running text")
+        wanted = wanted[:limits.MAX_TABLE_PAGES]
     import pdfplumber  # heavy: only for PDFs that seem to have tables
 
     # pdfminer logs every damaged font or stream on stderr; the user gets one line from us.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-    warnings: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(pdf_bytes), password=password or "") as plumber:
             for page in wanted:
@@ -241,13 +261,19 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
                         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
                             continue  # a framed paragraph or a rule, not a table
                         found.append((table.bbox, rows))
-                except Exception as exc:  # pdfminer raises many types on odd PDFs
-                    warnings.append(f"page {page.number}: table detection failed ({_reason(exc)})")
+                except pdf_errors() as exc:
+                    if not is_damage(exc, pdf_errors()):
+                        raise  # our bug, not the file's
+                    warnings.append(f"page {page.number}: table detection failed ({damage(exc)})")
                     continue
                 for bbox, rows in found:
                     _place_table(page, bbox, rows)
-    except Exception as exc:  # the running text is already read; tables are a bonus
-        warnings.append(f"table detection skipped ({_reason(exc)})")
+    except RecursionError:  # pdfminer walks the page tree recursively
+        warnings.append("table detection skipped (the page tree is nested too deeply)")
+    except pdf_errors() as exc:  # the running text is already read; tables are a bonus
+        if not is_damage(exc, pdf_errors()):
+            raise
+        warnings.append(f"table detection skipped ({damage(exc)})")
     return warnings
 
 
@@ -376,6 +402,66 @@ def _page_drafts(page: _Page) -> list[Draft]:
     return drafts
 
 
+# "stream" at the start of a stream's data (not the one in "endstream").
+_STREAM_RE = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_FLATE_FIRST_RE = re.compile(rb"/Filter\s*(?:\[\s*)?/(?:FlateDecode|Fl)\b")
+_IMAGE_RE = re.compile(rb"/Subtype\s*/Image\b")
+_INFLATE_IN = 1 << 16
+_INFLATE_OUT = 1 << 20
+
+
+def _check_streams(data: bytes, path: str, *, stream_cap: int = limits.MAX_STREAM_BYTES,
+                   total_cap: int = limits.MAX_DECODED_BYTES) -> None:
+    """Refuse a PDF whose compressed streams expand beyond the caps, before pdfium inflates them.
+
+    pdfium inflates a page's whole content stream in memory: a 1 MB stream of zeros
+    became gigabytes. Each Flate stream other than an image is inflated here in small
+    pieces that are counted and dropped. Streams that do not inflate cleanly (encrypted,
+    other filters, damaged) are left to pdfium.
+    """
+    view = memoryview(data)
+    total = 0
+    pos = 0
+    while True:
+        match = _STREAM_RE.search(data, pos)
+        if match is None:
+            return
+        start = match.end()
+        pos = start
+        header = data[max(0, match.start() - 2048):match.start()]
+        header = header[header.rfind(b"obj") + 1:]  # this object's dictionary only
+        if not _FLATE_FIRST_RE.search(header) or _IMAGE_RE.search(header):
+            continue
+        size, end = _inflated_size(view, start, stream_cap + 1)
+        if size > stream_cap:
+            raise ExtractionError(path, f"refusing to open: a compressed stream expands to more than "
+                                        f"{stream_cap // 1_000_000} MB")
+        total += size
+        if total > total_cap:
+            raise ExtractionError(path, f"refusing to open: compressed content expands to more than "
+                                        f"{total_cap // 1_000_000} MB")
+        pos = max(pos, end)
+
+
+def _inflated_size(view: memoryview, start: int, cap: int) -> tuple[int, int]:
+    """Bytes the zlib stream at ``start`` inflates to (counting stops past ``cap``), and where it ends."""
+    inflater = zlib.decompressobj()
+    size = 0
+    at = start
+    try:
+        while at < len(view) and not inflater.eof:
+            piece: bytes | memoryview = view[at:at + _INFLATE_IN]
+            at += len(piece)
+            while piece:
+                size += len(inflater.decompress(piece, _INFLATE_OUT))
+                if size >= cap:
+                    return size, at
+                piece = inflater.unconsumed_tail
+    except zlib.error:
+        return size, start  # not a clean zlib stream: pdfium decides
+    return size, at - len(inflater.unused_data)
+
+
 def _open(pdfium: Any, pdfium_c: Any, data: bytes, path: str, password: str | None) -> Any:
     try:
         return pdfium.PdfDocument(data, password=password)
@@ -386,9 +472,7 @@ def _open(pdfium: Any, pdfium_c: Any, data: bytes, path: str, password: str | No
             raise ExtractionError(path, "wrong password for encrypted PDF") from exc
         if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
             raise ExtractionError(path, "PDF uses an unsupported security handler") from exc
-        raise ExtractionError(path, f"damaged PDF: {_reason(exc).lower()}") from exc
-    except Exception as exc:  # ctypes/OS level surprises from a broken file
-        raise ExtractionError(path, f"damaged PDF: {_reason(exc)}") from exc
+        raise ExtractionError(path, f"damaged PDF: {damage(exc)}") from exc
 
 
 def _ocr_advice(path: str | Path) -> str:
@@ -411,11 +495,19 @@ def read_pdf(
     sha256: str,
     password: str | None = None,
     max_pages: int | None = None,
+    max_chars: int | None = limits.MAX_CHARS,
+    max_objects: int = limits.MAX_PAGE_OBJECTS,
 ) -> Document:
-    """Extract a PDF's text into blocks (one page per block at most)."""
+    """Extract a PDF's text into blocks (one page per block at most).
+
+    Stops with ExtractionError as soon as the pages read so far hold more than
+    ``max_chars`` characters or ``max_objects`` page objects: 2,000 pages that share one
+    dense content stream are cheap to store and costly to read.
+    """
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    _check_streams(data, path)
     pdf = _open(pdfium, pdfium_c, data, path, password)
     try:
         count = len(pdf)
@@ -424,11 +516,21 @@ def read_pdf(
         if max_pages is not None and count > max_pages:
             raise ExtractionError(path, f"PDF has {count} pages, more than the --max-pages limit of {max_pages}")
         pages: list[_Page] = []
+        chars = objects = 0
         for i in range(count):
             try:
-                pages.append(_read_page(pdf, i, pdfium_c))
+                page = _read_page(pdf, i, pdfium_c)
             except pdfium.PdfiumError as exc:
-                raise ExtractionError(path, f"damaged PDF: page {i + 1} cannot be read ({_reason(exc)})") from exc
+                raise ExtractionError(path, f"damaged PDF: page {i + 1} cannot be read ({damage(exc)})") from exc
+            pages.append(page)
+            chars += page.chars
+            objects += page.objects
+            if max_chars is not None and chars > max_chars:
+                raise ExtractionError(path, f"text of the first {i + 1} of {count} pages has {chars:,} characters, "
+                                            f"more than the --max-chars limit of {max_chars:,}")
+            if objects > max_objects:
+                raise ExtractionError(path, f"refusing to read: the first {i + 1} of {count} pages hold more than "
+                                            f"{max_objects:,} text and drawing objects")
     finally:
         pdf.close()
 
