@@ -321,15 +321,25 @@ def _os_reason(exc: OSError) -> str:
 
 def _walk(folder: str, rel: str, recursive: bool, includes: Sequence[str], excludes: Sequence[str],
           out: list[Entry], visited: dict[tuple[int, int], str], ancestors: tuple[tuple[int, int], ...]) -> None:
-    try:
-        with os.scandir(folder) as it:
-            # Real entries before links, so that a folder reached both ways is reported by its real path.
-            children = sorted(it, key=lambda e: (e.is_symlink(), e.name))
-    except OSError as exc:
-        out.append(Entry(folder, rel or ".", "error", _os_reason(exc)))
+    """Append the entries under ``folder`` in depth-first, sorted order.
+
+    Iterative, with an explicit stack of folder listings: a recursive walk crashed with
+    RecursionError on folders nested a few thousand levels deep.
+    """
+    # Each frame: (children of one folder, position of the next child, rel path, ancestors).
+    stack: list[tuple[list[os.DirEntry[str]], list[int], str, tuple[tuple[int, int], ...]]] = []
+    listing = _listing(folder, rel, out)
+    if listing is None:
         return
-    for child in children:
-        relpath = f"{rel}/{child.name}" if rel else child.name
+    stack.append((listing, [0], rel, ancestors))
+    while stack:
+        children, position, base, above = stack[-1]
+        if position[0] >= len(children):
+            stack.pop()
+            continue
+        child = children[position[0]]
+        position[0] += 1
+        relpath = f"{base}/{child.name}" if base else child.name
         if excludes and _matches(relpath, child.name, excludes):
             continue
         try:
@@ -346,14 +356,16 @@ def _walk(folder: str, rel: str, recursive: bool, includes: Sequence[str], exclu
             if not recursive:
                 continue
             key = (st.st_dev, st.st_ino)
-            if key in ancestors:
+            if key in above:
                 out.append(Entry(child.path, relpath, "error",
                                  f"symbolic link loop (points back to {visited.get(key, 'a parent folder')})"))
             elif key in visited:
                 out.append(Entry(child.path, relpath, "skipped", f"same folder as {visited[key]}"))
             else:
                 visited[key] = child.path
-                _walk(child.path, relpath, recursive, includes, excludes, out, visited, (*ancestors, key))
+                sub = _listing(child.path, relpath, out)
+                if sub is not None:
+                    stack.append((sub, [0], relpath, (*above, key)))
             continue
         if includes and not _matches(relpath, child.name, includes):
             continue
@@ -367,6 +379,17 @@ def _walk(folder: str, rel: str, recursive: bool, includes: Sequence[str], exclu
             out.append(Entry(child.path, relpath, "error", "not a regular file"))
         else:
             out.append(Entry(child.path, relpath, "scan", None, st.st_size, st.st_mtime_ns))
+
+
+def _listing(folder: str, rel: str, out: list[Entry]) -> list[os.DirEntry[str]] | None:
+    """The entries of ``folder``, real ones before links; None (and an error row) if unreadable."""
+    try:
+        with os.scandir(folder) as it:
+            # Real entries before links, so that a folder reached both ways is reported by its real path.
+            return sorted(it, key=lambda e: (e.is_symlink(), e.name))
+    except OSError as exc:
+        out.append(Entry(folder, rel or ".", "error", _os_reason(exc)))
+        return None
 
 
 def file_sha256(path: str, limit: int | None = None) -> str:
