@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
 from . import limits
+from .engine import ScanOptions, scanner_for
 from .fileio import remove_temporaries, write_text_atomic
 from .policy import report_modes
 
@@ -57,6 +58,8 @@ RECYCLE_AFTER = 200
 """Documents per worker before it is replaced: keeps spaCy's growing string store in check."""
 STARTUP_TIMEOUT = 300.0
 MAX_STARTUP_FAILURES = 3
+_FROM_OPTIONS = object()
+"""Batch's ``timeout`` keyword when not given: the options' time limit applies."""
 
 
 class BatchError(AgreementscanError):
@@ -70,34 +73,6 @@ class BatchError(AgreementscanError):
 
 
 # --------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    """Settings that are passed to every scan of a batch."""
-
-    language: str = "auto"
-    report_language: str | None = None
-    password: str | None = None
-    max_pages: int | None = limits.MAX_PAGES
-    max_bytes: int | None = limits.MAX_BYTES
-    max_chars: int | None = limits.MAX_CHARS
-    playbooks: tuple[str, ...] = ()
-    disable: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()
-
-    def profile(self):  # type: ignore[no-untyped-def]
-        """The lexicon profile these options ask for (cached per process)."""
-        from .lexicon.profile import load_profile
-
-        return load_profile(self.playbooks, disable=self.disable, severity=dict(self.severity))
-
-    def key(self) -> str:
-        """The part of the options that changes a report (the store keys reports by it)."""
-        key = f"lang={self.language};report_lang={self.report_language or 'auto'}"
-        if self.playbooks or self.disable or self.severity:
-            key += f";profile={self.profile().version}"
-        return key
 
 
 @dataclass(frozen=True)
@@ -492,14 +467,12 @@ def _run_hooks(path: str) -> None:
 
 def _scan_one(path: str, options: ScanOptions, want: str, html_target: str | None) -> dict[str, Any]:
     """Scan one file; return the payload sent back to the parent. Raises on failure."""
-    from .api import scan_file
     from .render.jsonreport import report_dict
 
     _run_hooks(path)
     start = time.perf_counter()
-    result = scan_file(path, language=options.language, report_language=options.report_language,
-                       password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes,
-                       max_chars=options.max_chars, profile=options.profile())
+    # The worker is the time limit (it is killed on time), so the scan runs right here.
+    result = scanner_for(options).scan_here(path)
     report = report_dict(result)
     payload: dict[str, Any] = {
         "report_json": json.dumps(report, ensure_ascii=False, separators=(",", ":")),
@@ -646,14 +619,17 @@ class Batch:
     """
 
     def __init__(self, entries: Sequence[Entry], options: ScanOptions | None = None, *,
-                 jobs: int | None = None, timeout: float | None = DEFAULT_TIMEOUT, store: Store | None = None,
+                 jobs: int | None = None, timeout: float | None | object = _FROM_OPTIONS, store: Store | None = None,
                  report_dir: str | Path | None = None, report_names: dict[str, str] | None = None,
                  want: str = "report", recycle_after: int = RECYCLE_AFTER,
                  run_args: dict[str, Any] | None = None) -> None:
         self.entries = list(entries)
-        self.options = options or ScanOptions()
+        options = options or ScanOptions()
+        if timeout is not _FROM_OPTIONS:  # the keyword of earlier versions still wins
+            options = options.with_(timeout=timeout)
+        self.options = options
         self.jobs = (os.cpu_count() or 1) if jobs is None else max(0, jobs)
-        self.timeout = timeout
+        self.timeout: float | None = options.timeout
         self.store = store
         self.report_dir = os.fspath(report_dir) if report_dir is not None else None
         self.report_names = report_names or {}
@@ -671,7 +647,7 @@ class Batch:
     # ----------------------------------------------------------------- public
 
     def __iter__(self) -> Iterator[BatchItem]:
-        from . import __version__
+        from .version import __version__
 
         if self.store is not None:
             from .lexicon.loader import lexicon_version

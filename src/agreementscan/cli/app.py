@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
+    from ..engine import ScanOptions, Scanner
     from ..lexicon.profile import Profile
     from ..model import ScanResult
 
@@ -300,17 +301,32 @@ class Settings:
     playbooks: tuple[Path, ...] = ()
     disable: tuple[str, ...] = ()
     severity: dict[str, str] | None = None
-    _profile: Profile | None = None
+    _scanner: Scanner | None = None
+
+    @property
+    def options(self) -> ScanOptions:
+        """The one options value every command scans with (scan, annotate, baseline, eval, batch)."""
+        from ..engine import ScanOptions
+
+        return ScanOptions.build(language=self.lang, report_language=self.report_lang, password=self.password,
+                                 max_pages=self.max_pages, max_bytes=self.max_bytes, max_chars=self.max_chars,
+                                 timeout=self.timeout, playbooks=self.playbooks, disable=self.disable,
+                                 severity=self.severity)
+
+    @property
+    def scanner(self) -> Scanner:
+        """One scanner for the whole command, so its documents share lexicons and matchers."""
+        if self._scanner is None:
+            from ..engine import Scanner
+
+            self._scanner = Scanner(self.options)
+        return self._scanner
 
     @property
     def profile(self) -> Profile:
         """The lexicons with playbooks layered on; compiled on first use only (a batch re-run
         that finds every report in its database never needs them)."""
-        if self._profile is None:
-            from ..lexicon.profile import load_profile
-
-            self._profile = load_profile(self.playbooks, disable=self.disable, severity=self.severity or {})
-        return self._profile
+        return self.scanner.profile
 
 
 def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: str | None = None,
@@ -320,7 +336,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     """The settings of one command: flags win over the configuration file."""
     from ..baseline import load_baseline
     from ..config import load_config
-    from .. import limits as defaults
+    from ..engine import ScanOptions
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())
@@ -337,16 +353,17 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     if found.disable or found.severity:
         found.check_elements(element_ids(playbooks))
     limits = found.limits
+    defaults = ScanOptions()  # the one set of defaults; the configuration's [limits] override it
     baseline_path = baseline or found.baseline
     return Settings(
         lang=lang or found.lang or "auto",
         report_lang=report_lang or found.report_lang,
         fail_on=fail_on or found.fail_on or "never",
         password=password,
-        max_pages=max_pages or limits.max_pages or defaults.MAX_PAGES,
-        max_bytes=(max_size * 1_000_000 if max_size else None) or found.max_bytes or defaults.MAX_BYTES,
-        max_chars=max_chars or limits.max_chars or defaults.MAX_CHARS,
-        timeout=timeout or limits.timeout or defaults.TIMEOUT,
+        max_pages=max_pages or limits.max_pages or defaults.max_pages,
+        max_bytes=(max_size * 1_000_000 if max_size else None) or found.max_bytes or defaults.max_bytes,
+        max_chars=max_chars or limits.max_chars or defaults.max_chars,
+        timeout=timeout or limits.timeout or defaults.timeout,
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
         config=found.path,
         playbooks=playbooks,
