@@ -92,8 +92,8 @@ def test_profile_follows_the_playbook_content_not_its_path(tmp_path: Path) -> No
     before = load_profile([book])
     assert load_profile([book]) is before  # unchanged content: the cached profile
     rule = book / "en" / "data_protection.toml"
-    rule.write_text(rule.read_text(encoding="utf-8").replace('"personal data", ', '"personal data", "privacy notice", '),
-                    encoding="utf-8")
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(text.replace('"personal data", ', '"personal data", "privacy notice", '), encoding="utf-8")
     after = load_profile([book])
     assert after is not before and after.version != before.version
     text = "The Parties shall publish a privacy notice."

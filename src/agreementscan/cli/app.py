@@ -1,8 +1,10 @@
 """Command line: the click group, shared options and settings; commands live beside it.
 
-No analysis happens here: commands parse options, call :mod:`agreementscan.api`, hand the
-results to a renderer and choose the exit code. Heavy modules are imported inside the
-commands so that ``--help`` and ``--version`` stay instant.
+No analysis happens here: commands parse options into one
+:class:`~agreementscan.engine.ScanOptions` (:attr:`Settings.options`), scan with its
+:class:`~agreementscan.engine.Scanner`, hand the results to a renderer and choose the exit
+code. Heavy modules are imported inside the commands so that ``--help`` and ``--version``
+stay instant.
 """
 
 from __future__ import annotations
@@ -336,7 +338,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     """The settings of one command: flags win over the configuration file."""
     from ..baseline import load_baseline
     from ..config import load_config
-    from ..engine import ScanOptions
+    from .. import limits as defaults  # the defaults of ScanOptions too: one set
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())
@@ -353,17 +355,16 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     if found.disable or found.severity:
         found.check_elements(element_ids(playbooks))
     limits = found.limits
-    defaults = ScanOptions()  # the one set of defaults; the configuration's [limits] override it
     baseline_path = baseline or found.baseline
     return Settings(
         lang=lang or found.lang or "auto",
         report_lang=report_lang or found.report_lang,
         fail_on=fail_on or found.fail_on or "never",
         password=password,
-        max_pages=max_pages or limits.max_pages or defaults.max_pages,
-        max_bytes=(max_size * 1_000_000 if max_size else None) or found.max_bytes or defaults.max_bytes,
-        max_chars=max_chars or limits.max_chars or defaults.max_chars,
-        timeout=timeout or limits.timeout or defaults.timeout,
+        max_pages=max_pages or limits.max_pages or defaults.MAX_PAGES,
+        max_bytes=(max_size * 1_000_000 if max_size else None) or found.max_bytes or defaults.MAX_BYTES,
+        max_chars=max_chars or limits.max_chars or defaults.MAX_CHARS,
+        timeout=timeout or limits.timeout or defaults.TIMEOUT,
         baseline=load_baseline(baseline_path, missing_ok=False) if baseline_path is not None else None,
         config=found.path,
         playbooks=playbooks,

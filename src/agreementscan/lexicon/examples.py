@@ -15,7 +15,8 @@ from .profile import ExampleFailure, load_profile
 from .schema import LANGUAGES
 
 
-def run_playbook_examples(folder: str | Path, *, playbooks: Sequence[str | Path] = ()) -> tuple[int, list[ExampleFailure]]:
+def run_playbook_examples(folder: str | Path, *,
+                          playbooks: Sequence[str | Path] = ()) -> tuple[int, list[ExampleFailure]]:
     """Run the examples of every element the playbook defines or extends; (count, failures)."""
     folder = Path(folder).resolve()
     profile = load_profile([*playbooks, folder])
