@@ -80,8 +80,11 @@ def test_scan_with_a_time_limit_runs_in_a_child(tmp_path: Path, samples_dir: Pat
     from agreementscan.engine import Scanner as _Scanner
 
     scanner = _Scanner(ScanOptions(timeout=60))
+    assert scanner._profile is None  # nothing compiled until needed
     pids = scanner.run_limited(os.getpid), _Scanner(ScanOptions(timeout=None)).run_limited(os.getpid)
     assert pids[0] != os.getpid() and pids[1] == os.getpid()
+    # Compiled here before the fork: no child's time limit pays for the lexicons.
+    assert scanner._profile is not None
     result = scanner.scan(samples_dir / "en_alliance_gaps.txt")
     assert result.language == "en" and scanner._seen_languages == {"en"}
 

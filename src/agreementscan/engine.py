@@ -152,6 +152,9 @@ class Scanner:
             return func(*args, **kwargs)
         from .isolation import run_isolated
 
+        # The lexicons are compiled here, before the fork, so that every child starts with
+        # them and no document's time limit pays for them.
+        self.profile  # noqa: B018 - loaded for its side effect
         self._warm_seen()
         result = run_isolated(func, *args, timeout=timeout, path=path, **kwargs)
         # annotate returns (result, notes): remember the scanned document's language either way.
