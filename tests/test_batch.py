@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agreementscan import scan_text
-from agreementscan.batch import HOOKS_ENV, Batch, ScanOptions, discover, result_from_report, summary_from_report
+from agreementscan.batch import Batch, ScanOptions, discover, result_from_report, summary_from_report
 from agreementscan.render.jsonreport import report_dict
 from agreementscan.render.portfolio import neutralise, report_names
 
@@ -108,14 +108,14 @@ def test_neutralise_formula_cells() -> None:
         "'=1+1", "'+x", "'-2", "'@SUM", "'\\tx", "'\\rx", "ok", "3", ""]  # control characters escaped
 
 
-def test_hang_and_crash_become_error_rows(tmp_path: Path, samples_dir: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(HOOKS_ENV, "1")
+def test_hang_and_crash_become_error_rows(tmp_path: Path, samples_dir: Path) -> None:
+    from hostile_tasks import hostile
+
     text = (samples_dir / "en_alliance_gaps.txt").read_bytes()
     for name in ("good1.txt", "hang.txt", "crash.txt", "memory.txt", "good2.txt"):
         (tmp_path / name).write_bytes(text)
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
-    batch = Batch(discover([tmp_path]), ScanOptions(), jobs=2, timeout=3)
+    batch = Batch(discover([tmp_path]), ScanOptions(), jobs=2, timeout=3, scan=hostile)
     items = {Path(i.path).name: i for i in batch}
     assert items["good1.txt"].status == items["good2.txt"].status == "ok"
     assert (items["hang.txt"].status, items["hang.txt"].error_kind) == ("error", "timeout")

@@ -146,12 +146,12 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 def test_unexpected_errors_become_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, samples_dir: Path) -> None:
-    import agreementscan.api as api
+    from agreementscan.engine import Scanner
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(api, "scan_file", boom)
+    monkeypatch.setattr(Scanner, "scan_here", boom)
     monkeypatch.delenv("AGREEMENTSCAN_DEBUG", raising=False)
     code, _, err = _run("scan", str(samples_dir / "en_jv_complete.txt"))
     assert code == 2

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from agreementscan.batch import INTERRUPT_ENV
+from agreementscan.batch import Batch
 from agreementscan.cli import main
 from agreementscan.store import open_store
 
@@ -68,10 +68,24 @@ def test_csv_jsonl_errors_and_exit_codes(folder: Path, tmp_path: Path, monkeypat
     assert _hashes(folder) == before
 
 
-def test_db_reuse_rescan_resume_and_report(folder: Path, tmp_path: Path) -> None:
+def _interrupt_after_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make batches behave as if Ctrl-C came right after their first document was committed."""
+    iterate = Batch.__iter__
+
+    def interrupted(self: Batch):  # type: ignore[no-untyped-def]
+        items = iterate(self)
+        yield next(items)
+        items.throw(KeyboardInterrupt)  # raised where the batch waits: its own cleanup runs
+
+    monkeypatch.setattr(Batch, "__iter__", interrupted)
+
+
+def test_db_reuse_rescan_resume_and_report(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "scans.sqlite"
-    # A run interrupted after one document keeps that document (test hook, see batch.py).
-    result = run("batch", str(folder), "-j", "1", "--db", str(db), env={INTERRUPT_ENV: "1"})
+    # A run interrupted after one document keeps that document.
+    with monkeypatch.context() as patch:
+        _interrupt_after_first(patch)
+        result = run("batch", str(folder), "-j", "1", "--db", str(db))
     assert result.exit_code == 130 and "interrupted after 1 of 3" in result.stderr
     with open_store(db) as store:
         assert store.counts()["reports"] == 1

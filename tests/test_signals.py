@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agreementscan.batch import HOOKS_ENV
 from agreementscan.cli import main
 
 WAIT = 120.0
@@ -62,7 +61,7 @@ def folder(tmp_path: Path, samples_dir: Path) -> Path:
     root.mkdir()
     text = (samples_dir / "en_alliance_gaps.txt").read_text(encoding="utf-8")
     for name in ("a01", "a02", "a03", "a04", "hang", "z01", "z02", "z03", "z04"):
-        # hang.txt sleeps in its worker under the test hooks, so the run is surely still going.
+        # hang.txt sleeps in its worker (the injected hostile scan), so the run is surely still going.
         (root / f"{name}.txt").write_text(f"{text}\n\nCopy {name}.\n", encoding="utf-8")
     return root
 
@@ -72,8 +71,11 @@ def folder(tmp_path: Path, samples_dir: Path) -> Path:
 def test_signal_stops_workers_marks_run_and_resume_serves_committed(folder: Path, tmp_path: Path, signum: int,
                                                                    code: int) -> None:
     db, out, reports = tmp_path / "scans.sqlite", tmp_path / "out.csv", tmp_path / "reports"
-    env = {**os.environ, HOOKS_ENV: "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "agreementscan", "batch", str(folder), "-j", "2", "--db", str(db),
+    # The real CLI, with its batch scanning through tests/hostile_tasks.py (hang.txt never ends).
+    tests = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))}
+    entry = "import hostile_tasks; hostile_tasks.run_cli_with_hostile_batch()"
+    proc = subprocess.Popen([sys.executable, "-c", entry, "batch", str(folder), "-j", "2", "--db", str(db),
                              "-f", "csv", "-o", str(out), "--report-dir", str(reports)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
     try:
@@ -107,10 +109,9 @@ def test_signal_stops_workers_marks_run_and_resume_serves_committed(folder: Path
         assert out.is_file()  # the documents finished so far, written whole
         assert not list(tmp_path.rglob("*.tmp")), "temporary files were left behind"
 
-    # Resume (without the hooks, so hang.txt is scanned like the others).
+    # Resume with the ordinary scan, so hang.txt is scanned like the others.
     shutil.rmtree(reports)
-    result = CliRunner().invoke(main, ["batch", str(folder), "-j", "0", "--db", str(db)], catch_exceptions=False,
-                                env={HOOKS_ENV: ""})
+    result = CliRunner().invoke(main, ["batch", str(folder), "-j", "0", "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     cached = {row[0] for row in _query(db, "SELECT path FROM run_items WHERE run_id = 2 AND cached = 1")}
     assert committed <= cached

@@ -1,15 +1,20 @@
-"""The library API: what the CLI, the tests and other programs call."""
+"""The library API: a thin facade over :class:`agreementscan.engine.Scanner`.
+
+Each call builds :class:`~agreementscan.engine.ScanOptions` from its keyword arguments and
+reuses a scanner for the same options, so a loop of ``scan_text`` calls compiles the
+lexicons and matchers once.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import limits
-from .errors import AgreementscanError, ExtractionError
+from .engine import ScanOptions, scanner_for
+from .errors import AgreementscanError
 from .model import ScanResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,21 +25,20 @@ if TYPE_CHECKING:  # pragma: no cover
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".docm", ".txt", ".md", ".markdown", ".text")
 
 
+def _options(language: str, report_language: str | None, **limits_given: Any) -> ScanOptions:
+    return ScanOptions(language=language, report_language=report_language, **limits_given)
+
+
 def scan_text(text: str, *, language: str = "auto", report_language: str | None = None,
               path: str | None = None, profile: Profile | None = None,
               baseline: Baseline | None = None) -> ScanResult:
     """Scan agreement text given as a string (normalised to NFC with ``\\n`` line ends)."""
-    from .analyse import analyse
-    from .extract import document_from_text, normalise_text
-
-    normalised = normalise_text(text)
-    sha = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-    document = document_from_text(normalised, path=path, fmt="txt", sha256=sha)
-    return _finish(analyse(document, language=language, report_language=report_language, profile=profile), baseline)
+    scanner = scanner_for(_options(language, report_language, timeout=None), profile)
+    return scanner.scan_text(text, path=path, baseline=baseline)
 
 
 def scan_file(path: str | Path, *, language: str = "auto", report_language: str | None = None,
-              password: str | None = None, max_pages: int | None = None,
+              password: str | None = None, max_pages: int | None = limits.MAX_PAGES,
               max_bytes: int | None = limits.MAX_BYTES, max_chars: int | None = limits.MAX_CHARS,
               profile: Profile | None = None, baseline: Baseline | None = None,
               timeout: float | None = None) -> ScanResult:
@@ -45,56 +49,13 @@ def scan_file(path: str | Path, *, language: str = "auto", report_language: str 
     findings of this exact document as suppressed. With ``timeout`` (seconds) the document
     is scanned in a child process that is stopped when time runs out, raising
     :class:`~agreementscan.isolation.TimeLimitExceeded`; nothing inside can delay or
-    swallow that.
+    swallow that. Without it the scan runs here: a library call starts no process unasked
+    (a Dask or Spark worker may not be allowed to). The other limits are those of
+    :class:`~agreementscan.engine.ScanOptions`, the same as the CLI's.
     """
-    if timeout is None:
-        return _scan_file_here(path, language, report_language, password, max_pages, max_bytes, max_chars,
-                               profile, baseline)
-    from .isolation import run_isolated
-
-    _warm(profile)
-    result = run_isolated(_scan_file_here, path, language, report_language, password, max_pages, max_bytes,
-                          max_chars, profile, baseline, timeout=timeout, path=str(path))
-    _SEEN_LANGUAGES.add(result.language)
-    return result
-
-
-_SEEN_LANGUAGES: set[str] = set()
-"""Languages of documents scanned in child processes so far (see :func:`_warm`)."""
-
-
-def _warm(profile: Profile | None) -> None:
-    """Build, here, the pipelines of the languages earlier documents needed.
-
-    A child process is forked from this one, so what is built here is built once for all
-    later documents. The first document builds only what it needs, in its child: a single
-    scan pays nothing extra.
-    """
-    if _SEEN_LANGUAGES:
-        from .analyse import warm
-
-        warm(_SEEN_LANGUAGES, profile)
-
-
-def _scan_file_here(path: str | Path, language: str, report_language: str | None, password: str | None,
-                    max_pages: int | None, max_bytes: int | None, max_chars: int | None, profile: Profile | None,
-                    baseline: Baseline | None) -> ScanResult:
-    from .analyse import analyse
-    from .extract import extract
-
-    document = extract(path, password=password, max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars)
-    if max_chars is not None and len(document.text) > max_chars:
-        raise ExtractionError(path, f"text has {len(document.text):,} characters, more than the --max-chars "
-                                    f"limit of {max_chars:,}")
-    return _finish(analyse(document, language=language, report_language=report_language, profile=profile), baseline)
-
-
-def _finish(result: ScanResult, baseline: Baseline | None) -> ScanResult:
-    if baseline is None:
-        return result
-    from .baseline import apply_baseline
-
-    return apply_baseline(result, baseline)
+    options = _options(language, report_language, password=password, max_pages=max_pages, max_bytes=max_bytes,
+                       max_chars=max_chars, timeout=timeout)
+    return scanner_for(options, profile).scan(path, baseline=baseline)
 
 
 def iter_files(paths: Iterable[str | Path], *, recursive: bool = True) -> Iterator[Path]:
@@ -124,14 +85,14 @@ def scan_folder(paths: str | Path | Iterable[str | Path], *, language: str = "au
     timeouts). Unsupported formats are left out; see :mod:`agreementscan.batch` for the
     engine with skipped files, a results store and HTML reports.
     """
-    from .batch import Batch, ScanOptions, discover
+    from .batch import Batch, discover
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    options = ScanOptions(language=language, report_language=report_language, password=password,
-                          max_pages=max_pages, max_bytes=max_bytes)
+    options = _options(language, report_language, password=password, max_pages=max_pages, max_bytes=max_bytes,
+                       timeout=timeout)
     entries = discover(paths, recursive=recursive, include=include, exclude=exclude)
-    batch = Batch(entries, options, jobs=jobs, timeout=timeout, want="result")
+    batch = Batch(entries, options, jobs=jobs, want="result")
     iterator = iter(batch)
     try:
         for item in iterator:

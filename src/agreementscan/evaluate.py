@@ -96,10 +96,10 @@ def load_labels(directory: Path) -> list[tuple[Path, dict]]:
 def evaluate(directory: str | Path, *, scan: Callable[[Path], ScanResult] | None = None,
              min_support: int = 3, worst: int = 15) -> EvalReport:
     """Scan every labelled document under ``directory`` and score the results."""
-    from .api import scan_file
+    from .engine import Scanner
 
     directory = Path(directory)
-    scan = scan or (lambda p: scan_file(p))
+    scan = scan or Scanner().scan
     pairs: dict[str, list[tuple[str, str, str, str, str, str]]] = {}
     errors: list[str] = []
     documents = 0

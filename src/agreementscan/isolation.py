@@ -9,7 +9,7 @@ running, which makes it unsafe) a fresh interpreter is started instead, which is
 but just as strict.
 
 Batch workers are long-lived child processes killed by the same rule (see
-:mod:`agreementscan.batch`); this module serves single documents: ``scan``, ``annotate``,
+:mod:`agreementscan.batch.pool`); this module serves single documents: ``scan``, ``annotate``,
 ``eval`` and ``scan_file(timeout=...)``.
 """
 

@@ -37,10 +37,11 @@ def test_sections_follow_inline_headings() -> None:
 
 
 def test_token_rules_match_lemmas_of_capitalised_words() -> None:
-    from agreementscan.analyse import _matcher
+    from agreementscan.analyse import Matchers
+    from agreementscan.lexicon.profile import default_profile
 
     document = document_from_text("EITHER PARTY MAY TERMINATE THE AGREEMENT. Alpha Terminated the Collaboration.")
-    _, token_hits = split_sentences(document, "en", matchers={"en": _matcher("en")})
+    _, token_hits = split_sentences(document, "en", matchers={"en": Matchers().get("en", default_profile())})
     found = [(rule, document.text[s:e]) for rule, s, e in token_hits if rule == "en.termination.terminate_lemma"]
     assert found == [("en.termination.terminate_lemma", "TERMINATE THE AGREEMENT"),
                      ("en.termination.terminate_lemma", "Terminated the Collaboration")]

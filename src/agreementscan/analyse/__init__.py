@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .. import __version__
+from ..version import __version__
 from ..errors import UsageError
 from ..lexicon import LANGUAGES
 from ..lexicon.profile import Profile, default_profile
@@ -15,22 +15,37 @@ from .language import detect, languages_for
 from .sentences import TokenMatcher, _first_tokens, split_sentences
 from .texts import text as t
 
-__all__ = ["analyse", "warm"]
+__all__ = ["Matchers", "analyse", "warm"]
 
 
-_MATCHERS: dict[tuple[str, str], TokenMatcher | None] = {}
+class Matchers:
+    """The spaCy token matchers of one profile's languages, built on first use.
+
+    Keyed by language and the profile's version (a hash of the lexicon and playbook
+    content), so an edited playbook never meets a stale matcher. A
+    :class:`~agreementscan.engine.Scanner` owns one; callers without a scanner share a
+    small default one that keeps the most recent profiles only.
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self._keep = keep
+        self._built: dict[tuple[str, str], TokenMatcher | None] = {}
+
+    def get(self, lang: str, profile: Profile) -> TokenMatcher | None:
+        """A spaCy Matcher holding every token-pattern rule of ``lang`` (None if there are none)."""
+        key = (lang, profile.version)
+        if key in self._built:
+            return self._built[key]
+        while len(self._built) >= self._keep:
+            self._built.pop(next(iter(self._built)))  # the oldest first
+        found = self._built[key] = _build_matcher(lang, profile)
+        return found
 
 
-def _matcher(lang: str, profile: Profile | None = None) -> TokenMatcher | None:
-    """A spaCy Matcher holding every token-pattern rule of ``lang`` (None if there are none)."""
-    profile = profile or default_profile()
-    key = (lang, profile.version)
-    if key in _MATCHERS:
-        return _MATCHERS[key]
+def _build_matcher(lang: str, profile: Profile) -> TokenMatcher | None:
     lexicon = profile.lexicons[lang]
     rules = [r for e in lexicon.elements.values() for r in e.rules if r.tokens is not None]
     if not rules:
-        _MATCHERS[key] = None
         return None
     from spacy.matcher import Matcher
 
@@ -40,11 +55,14 @@ def _matcher(lang: str, profile: Profile | None = None) -> TokenMatcher | None:
     matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
         matcher.add(rule.id, [list(rule.tokens or ())])
-    found = _MATCHERS[key] = TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
-    return found
+    return TokenMatcher(matcher, _first_tokens(nlp, [list(r.tokens or ()) for r in rules]))
 
 
-def warm(languages: Iterable[str], profile: Profile | None = None) -> None:
+_SHARED = Matchers()
+"""For callers of :func:`analyse` that bring no :class:`Matchers` of their own."""
+
+
+def warm(languages: Iterable[str], profile: Profile | None = None, matchers: Matchers | None = None) -> None:
     """Build the pipelines and matchers of ``languages`` now (``mixed`` means every language).
 
     Used before forking time-limited child processes, so that each child starts warm.
@@ -56,16 +74,17 @@ def warm(languages: Iterable[str], profile: Profile | None = None) -> None:
         for lang in languages_for(language, LANGUAGES):
             if lang in profile.lexicons:
                 get_nlp(lang)
-                _matcher(lang, profile)
+                (matchers or _SHARED).get(lang, profile)
 
 
 def analyse(document: Document, *, language: str = "auto", report_language: str | None = None,
-            profile: Profile | None = None) -> ScanResult:
+            profile: Profile | None = None, matchers: Matchers | None = None) -> ScanResult:
     """Assess every checklist element in ``document``.
 
     ``language`` is ``auto``, ``nl`` or ``en``; ``report_language`` defaults to the
     document's language (English for mixed documents). ``profile`` adds playbooks,
-    disabled elements and severity overrides to the built-in lexicons.
+    disabled elements and severity overrides to the built-in lexicons; ``matchers``
+    is the cache of token matchers to use (a scanner's own, else a shared one).
     """
     if language not in ("auto", *LANGUAGES):
         raise UsageError(f"unsupported language {language!r} (use auto, nl or en)")
@@ -81,8 +100,9 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
     report_lang = report_language or (doc_lang if doc_lang in LANGUAGES else "en")
     run = [lexicons[lang] for lang in languages_for(doc_lang, LANGUAGES)]
     primary = run[0].language
-    matchers = {lang.language: m for lang in run if (m := _matcher(lang.language, profile)) is not None}
-    sentences, token_hits = split_sentences(document, primary, block_langs, matchers)
+    cache = matchers or _SHARED
+    token_matchers = {lang.language: m for lang in run if (m := cache.get(lang.language, profile)) is not None}
+    sentences, token_hits = split_sentences(document, primary, block_langs, token_matchers)
     ctx = Context(document, sentences, token_hits)
 
     verdicts: dict[str, Verdict] = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import limits
+from ..engine import ScanOptions, Scanner
 from ..errors import UsageError
 from ..fileio import atomic_path
 from ..model import ScanResult
@@ -60,18 +61,23 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
 
 def annotate_file(source: str | Path, output: str | Path | None = None, *, force: bool = False,
                   language: str = "auto", report_language: str | None = None, password: str | None = None,
-                  max_pages: int | None = None, max_bytes: int | None = limits.MAX_BYTES,
+                  max_pages: int | None = limits.MAX_PAGES, max_bytes: int | None = limits.MAX_BYTES,
                   max_chars: int | None = limits.MAX_CHARS, profile: Profile | None = None,
-                  baseline: Baseline | None = None, timeout: float | None = None) -> Annotated:
+                  baseline: Baseline | None = None, timeout: float | None = None,
+                  scanner: Scanner | None = None) -> Annotated:
     """Scan ``source`` and write its annotated copy (or HTML report for text inputs).
 
-    With ``timeout`` (seconds) the scan and the writing run in a child process that is
-    stopped when time runs out (:class:`~agreementscan.isolation.TimeLimitExceeded`); the
-    half-written temporary file is removed and the target is left as it was.
+    ``scanner`` (the CLI passes its own) replaces the language, limit, profile and
+    timeout keywords. With a time limit the scan and the writing run in a child process
+    that is stopped when time runs out (:class:`~agreementscan.isolation.TimeLimitExceeded`);
+    the half-written temporary file is removed and the target is left as it was.
     """
     from ..extract import detect_format
-    from ..isolation import run_isolated
 
+    if scanner is None:
+        options = ScanOptions(language=language, report_language=report_language, password=password,
+                              max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars, timeout=timeout)
+        scanner = Scanner(options, profile)
     source = Path(source)
     fmt = detect_format(source)
     target = Path(output) if output is not None else default_output(source, fmt)
@@ -79,9 +85,8 @@ def annotate_file(source: str | Path, output: str | Path | None = None, *, force
     kind = fmt if fmt in ("docx", "pdf") else "html"
     try:
         with atomic_path(target) as tmp:
-            result, notes = run_isolated(_write_copy, source, tmp, target, kind, language, report_language,
-                                         password, max_pages, max_bytes, max_chars, profile, baseline,
-                                         timeout=timeout, path=str(source))
+            result, notes = scanner.run_limited(_write_copy, scanner, source, tmp, target, kind, baseline,
+                                                path=str(source))
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     return Annotated(target, kind, notes, result)
@@ -91,15 +96,11 @@ def _cannot_write(target: Path, exc: OSError) -> UsageError:
     return UsageError(f"{target}: cannot write the annotated copy ({exc.strerror or exc})")
 
 
-def _write_copy(source: Path, tmp: Path, target: Path, kind: str, language: str, report_language: str | None,
-                password: str | None, max_pages: int | None, max_bytes: int | None, max_chars: int | None,
-                profile: Profile | None, baseline: Baseline | None) -> tuple[ScanResult, int]:
+def _write_copy(scanner: Scanner, source: Path, tmp: Path, target: Path, kind: str,
+                baseline: Baseline | None) -> tuple[ScanResult, int]:
     """Scan ``source`` and write the annotated copy into ``tmp``; (result, notes written)."""
-    from ..api import scan_file
-
-    result = scan_file(source, language=language, report_language=report_language, password=password,
-                       max_pages=max_pages, max_bytes=max_bytes, max_chars=max_chars, profile=profile,
-                       baseline=baseline)
+    result = scanner.scan_here(source, baseline=baseline)
+    password = scanner.options.password
     try:
         if kind == "docx":
             from .docx import annotate_docx

@@ -1,8 +1,10 @@
 """Command line: the click group, shared options and settings; commands live beside it.
 
-No analysis happens here: commands parse options, call :mod:`agreementscan.api`, hand the
-results to a renderer and choose the exit code. Heavy modules are imported inside the
-commands so that ``--help`` and ``--version`` stay instant.
+No analysis happens here: commands parse options into one
+:class:`~agreementscan.engine.ScanOptions` (:attr:`Settings.options`), scan with its
+:class:`~agreementscan.engine.Scanner`, hand the results to a renderer and choose the exit
+code. Heavy modules are imported inside the commands so that ``--help`` and ``--version``
+stay instant.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
+    from ..engine import ScanOptions, Scanner
     from ..lexicon.profile import Profile
     from ..model import ScanResult
 
@@ -300,17 +303,32 @@ class Settings:
     playbooks: tuple[Path, ...] = ()
     disable: tuple[str, ...] = ()
     severity: dict[str, str] | None = None
-    _profile: Profile | None = None
+    _scanner: Scanner | None = None
+
+    @property
+    def options(self) -> ScanOptions:
+        """The one options value every command scans with (scan, annotate, baseline, eval, batch)."""
+        from ..engine import ScanOptions
+
+        return ScanOptions.build(language=self.lang, report_language=self.report_lang, password=self.password,
+                                 max_pages=self.max_pages, max_bytes=self.max_bytes, max_chars=self.max_chars,
+                                 timeout=self.timeout, playbooks=self.playbooks, disable=self.disable,
+                                 severity=self.severity)
+
+    @property
+    def scanner(self) -> Scanner:
+        """One scanner for the whole command, so its documents share lexicons and matchers."""
+        if self._scanner is None:
+            from ..engine import Scanner
+
+            self._scanner = Scanner(self.options)
+        return self._scanner
 
     @property
     def profile(self) -> Profile:
         """The lexicons with playbooks layered on; compiled on first use only (a batch re-run
         that finds every report in its database never needs them)."""
-        if self._profile is None:
-            from ..lexicon.profile import load_profile
-
-            self._profile = load_profile(self.playbooks, disable=self.disable, severity=self.severity or {})
-        return self._profile
+        return self.scanner.profile
 
 
 def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: str | None = None,
@@ -320,7 +338,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     """The settings of one command: flags win over the configuration file."""
     from ..baseline import load_baseline
     from ..config import load_config
-    from .. import limits as defaults
+    from .. import limits as defaults  # the defaults of ScanOptions too: one set
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())

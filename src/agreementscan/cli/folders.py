@@ -401,7 +401,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
       agreementscan batch contracts/ --db scans.sqlite --report-dir reports/
       agreementscan batch contracts/ --format jsonl --fail-on missing
     """
-    from ..batch import Batch, ScanOptions, discover
+    from ..batch import Batch, discover
     from ..render.portfolio import report_names
     from ..store import open_store
 
@@ -416,17 +416,14 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
         _check_target(db, inputs)
     store = open_store(db) if db is not None else None  # refuses a file that is not ours before any write
     report_dir = _report_dir(report_dir)
-    options = ScanOptions(language=settings.lang, report_language=settings.report_lang, password=settings.password,
-                          max_pages=settings.max_pages, max_bytes=settings.max_bytes, max_chars=settings.max_chars,
-                          playbooks=tuple(str(p) for p in settings.playbooks), disable=settings.disable,
-                          severity=tuple(sorted((settings.severity or {}).items())))
+    options = settings.options
     args = {"paths": [str(p) for p in paths], "recursive": recursive, "include": list(include),
             "exclude": list(exclude), "lang": settings.lang, "report_lang": settings.report_lang,
             "max_pages": settings.max_pages, "max_size": settings.max_bytes // 1_000_000, "timeout": settings.timeout,
             "playbooks": list(options.playbooks)}
     pages = report_names(entries) if report_dir is not None else None
     folder = _claim_report_dir(report_dir, list((pages or {}).values()), force)
-    run = Batch(entries, options, jobs=jobs, timeout=settings.timeout, store=store, report_dir=report_dir,
+    run = Batch(entries, options, jobs=jobs, store=store, report_dir=report_dir,
                 report_names=pages, run_args=args)
     overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
                          color, settings.baseline, folder)

@@ -94,7 +94,7 @@ def lexicon_test(folders: tuple[Path, ...]) -> None:
     missing or not applicable. Exit code 1 when any example fails.
     """
     from ..errors import shown
-    from ..lexicon.profile import run_playbook_examples
+    from ..lexicon.examples import run_playbook_examples
 
     failed = False
     for folder in folders:

@@ -51,7 +51,6 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
     Exit codes: 0 done, 1 when --fail-on is met, 2 when a file could not be read or an
     option is wrong (the other files are still reported).
     """
-    from ..api import scan_file
     from ..errors import AgreementscanError, shown
     from ..render import render
 
@@ -62,11 +61,7 @@ def scan(files: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
     had_error = False
     for path in files:
         try:
-            results.append(scan_file(path, language=settings.lang, report_language=settings.report_lang,
-                                     password=settings.password, max_pages=settings.max_pages,
-                                     max_bytes=settings.max_bytes, max_chars=settings.max_chars,
-                                     profile=settings.profile, baseline=settings.baseline,
-                                     timeout=settings.timeout))
+            results.append(settings.scanner.scan(path, baseline=settings.baseline))
         except AgreementscanError as exc:
             had_error = True
             click.echo(f"agreementscan: error: {shown(str(exc))}", err=True)
@@ -122,10 +117,7 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
     settings = resolve(config=config, lexicons=lexicons, lang=lang, report_lang=report_lang, fail_on=fail_on,
                        password=password, max_pages=max_pages, max_size=max_size, max_chars=max_chars,
                        baseline=baseline, timeout=timeout)
-    done = annotate_file(file, output, force=force, language=settings.lang, report_language=settings.report_lang,
-                         password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
-                         max_chars=settings.max_chars, profile=settings.profile, baseline=settings.baseline,
-                         timeout=settings.timeout)
+    done = annotate_file(file, output, force=force, baseline=settings.baseline, scanner=settings.scanner)
     counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
     what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
     click.echo(f"Wrote {shown(done.path)} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
@@ -156,7 +148,6 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
     Example:
       agreementscan baseline draft.pdf --accept exclusivity="Accepted by both boards on 2026-11-02"
     """
-    from ..api import scan_file
     from ..baseline import BASELINE_NAME, accept, load_baseline, parse_accepts, save_baseline
     from ..errors import shown
 
@@ -166,9 +157,7 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
     current = load_baseline(target, missing_ok=True)
     justifications = parse_accepts(accepts)
     for path in files:
-        result = scan_file(path, language=settings.lang, report_language=settings.report_lang,
-                           password=settings.password, max_pages=settings.max_pages, max_bytes=settings.max_bytes,
-                           max_chars=settings.max_chars, profile=settings.profile, timeout=settings.timeout)
+        result = settings.scanner.scan(path)
         if justifications:
             current, notes = accept(current, result, justifications)
             for note in notes:
@@ -208,7 +197,7 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, pas
     """
     import json
 
-    from ..api import scan_file
+    from ..engine import Scanner
     from ..evaluate import evaluate, report_to_dict, report_to_text
 
     if not directory.is_dir():
@@ -216,13 +205,10 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, pas
     settings = resolve(config=config, lexicons=lexicons, password=password, max_pages=max_pages,
                        max_size=max_size, max_chars=max_chars, timeout=timeout)
 
-    def scan(path: Path):  # type: ignore[no-untyped-def]
-        # The same limits and time limit as `scan`: a document that hangs is an error row.
-        return scan_file(path, password=settings.password, max_pages=settings.max_pages,
-                         max_bytes=settings.max_bytes, max_chars=settings.max_chars, profile=settings.profile,
-                         timeout=settings.timeout)
-
-    report = evaluate(directory, worst=worst, scan=scan)
+    # The same limits and time limit as `scan` (a document that hangs is an error row); the
+    # language is always detected, as the labels are compared with what auto-detection finds.
+    scanner = Scanner(settings.options.with_(language="auto", report_language=None))
+    report = evaluate(directory, worst=worst, scan=scanner.scan)
     if fmt == "json":
         content = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -211,9 +211,19 @@ def _list2(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> tuple[tuple
     return _str_list(ctx, entry, value["nl"], f"{key}.nl"), _str_list(ctx, entry, value["en"], f"{key}.en")
 
 
-@functools.lru_cache(maxsize=8)
+def _root_content(root: Path | None) -> str | None:
+    """A digest of the lexicon files under ``root``; None for the built-in lexicons (package
+    data, which does not change under a running process)."""
+    return None if root is None else lexicon_version(root)
+
+
 def load_checklist(root: Path | None = None) -> Checklist:
-    """Load ``checklist.toml``: the five pitfalls and every element's texts."""
+    """Load ``checklist.toml``: the five pitfalls and every element's texts (cached by content)."""
+    return _checklist(root, _root_content(root))
+
+
+@functools.lru_cache(maxsize=8)
+def _checklist(root: Path | None, content: str | None) -> Checklist:  # noqa: ARG001 - content: the cache key
     path = (root or lexicon_root()) / "checklist.toml"
     data, ctx = _read_toml(path)
     _check_keys(ctx, "checklist", data, ("schema", "pitfalls", "elements"), ("schema", "pitfalls", "elements"))
@@ -407,9 +417,14 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=16)
 def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
-    """Load and validate one language's lexicon directory (``<root>/<lang>/``)."""
+    """Load and validate one language's lexicon directory (``<root>/<lang>/``), cached by
+    content: an edited lexicon folder is read again, so nobody needs to clear a cache."""
+    return _language(lang, root, _root_content(root))
+
+
+@functools.lru_cache(maxsize=16)
+def _language(lang: str, root: Path | None, content: str | None) -> LanguageLexicon:  # noqa: ARG001
     if lang not in LANGUAGES:
         raise LexiconError(str(root or lexicon_root()), lang, f"unsupported language (supported: {', '.join(LANGUAGES)})")
     base = root or lexicon_root()
@@ -431,15 +446,23 @@ def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
     return LanguageLexicon(language=lang, elements=elements, **common)
 
 
-@functools.lru_cache(maxsize=4)
 def lexicon_version(root: Path | None = None) -> str:
     """Short hex SHA-256 over the shipped lexicon files (relative path and bytes of each).
 
-    Stored results are keyed by it, so editing any lexicon file invalidates them.
+    Stored results are keyed by it, so editing any lexicon file invalidates them. Computed
+    once for the built-in lexicons; every time for another ``root``, whose files may change.
     """
+    return _builtin_version() if root is None else _version_of(root)
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_version() -> str:
+    return _version_of(lexicon_root())
+
+
+def _version_of(base: Path) -> str:
     import hashlib
 
-    base = root or lexicon_root()
     digest = hashlib.sha256()
     for path in sorted(base.rglob("*.toml")):
         # The relative path is hashed too, so that renaming a file changes the version.

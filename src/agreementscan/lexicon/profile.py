@@ -189,7 +189,10 @@ def _check_folder(folder: Path) -> None:
 
 
 @functools.lru_cache(maxsize=16)
-def _load(playbooks: tuple[Path, ...], disable: tuple[str, ...], severity: tuple[tuple[str, str], ...]) -> Profile:
+def _load(playbooks: tuple[Path, ...], content: str, disable: tuple[str, ...],
+          severity: tuple[tuple[str, str], ...]) -> Profile:
+    # ``content`` (the digest of the playbooks' files) is part of the cache key only: an
+    # edited playbook is a new key, so a long-lived process never serves the old rules.
     checklist = load_checklist()
     lexicons = {lang: load_language(lang) for lang in LANGUAGES}
     touched: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
@@ -242,10 +245,16 @@ def _load(playbooks: tuple[Path, ...], disable: tuple[str, ...], severity: tuple
 
 def load_profile(playbooks: Sequence[str | Path] = (), *, disable: Sequence[str] = (),
                  severity: Mapping[str, str | Severity] | None = None) -> Profile:
-    """The built-in lexicons with ``playbooks`` layered in order (cached per arguments)."""
+    """The built-in lexicons with ``playbooks`` layered in order.
+
+    Cached by the playbooks' content, not their paths: editing a playbook file and
+    loading again gives the new rules.
+    """
     folders = tuple(Path(p).resolve() for p in playbooks)
     levels = tuple(sorted((k, Severity(v).value) for k, v in (severity or {}).items()))
-    return _load(folders, tuple(disable), levels)
+    for folder in folders:
+        _check_folder(folder)
+    return _load(folders, _digest(folders), tuple(disable), levels)
 
 
 def element_ids(playbooks: Sequence[str | Path] = ()) -> tuple[str, ...]:
@@ -323,33 +332,5 @@ class ExampleFailure:
     got: str
 
 
-def run_playbook_examples(folder: str | Path, *, playbooks: Sequence[str | Path] = ()) -> tuple[int, list[ExampleFailure]]:
-    """Run the examples of every element the playbook defines or extends; (count, failures)."""
-    from ..api import scan_text
-
-    folder = Path(folder).resolve()
-    profile = load_profile([*playbooks, folder])
-    ran = 0
-    failures: list[ExampleFailure] = []
-    for lang in LANGUAGES:
-        for element_id in profile.playbook_elements.get(lang, ()):
-            if element_id not in {e.id for e in profile.checklist.elements}:
-                continue  # disabled by the playbook itself
-            path = folder / lang / f"{element_id}.toml"
-            if not path.is_file():
-                continue
-            own = load_element(path, lang, [e.id for e in profile.checklist.elements])
-            cases = ([("positive", t) for t in own.examples_positive] + [("weak", t) for t in own.examples_weak]
-                     + [("negative", t) for t in own.examples_negative])
-            for kind, text in cases:
-                ran += 1
-                status = scan_text(text, language=lang, profile=profile).element(element_id).status
-                good = (status.covered if kind == "positive" else status.value == "weak" if kind == "weak"
-                        else not status.covered)
-                if not good:
-                    failures.append(ExampleFailure(lang, element_id, kind, text, status.value))
-    return ran, failures
-
-
-__all__ = ["Profile", "load_profile", "default_profile", "check_playbook", "run_playbook_examples", "CheckReport",
+__all__ = ["Profile", "load_profile", "default_profile", "check_playbook", "CheckReport",
            "ExampleFailure"]

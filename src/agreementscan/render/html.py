@@ -474,7 +474,7 @@ def render_html(results: Sequence[ScanResult]) -> str:
     lang = reports[0].lang if reports else DEFAULT_LANGUAGE
     version = reports[0].tool_version if reports else ""
     if not version:
-        from .. import __version__ as version
+        from ..version import __version__ as version
     page = _environment().get_template("report.html.j2").render(
         reports=reports,
         lang=lang,

@@ -221,7 +221,7 @@ def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreeme
 
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from .. import __version__
+    from ..version import __version__
     from ..errors import shown
 
     env = Environment(loader=PackageLoader("agreementscan.render", "templates"), autoescape=True,
