@@ -27,20 +27,19 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
 import os
 import stat
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AgreementscanError, ExtractionError
 from . import limits
 from .fileio import remove_temporaries, write_text_atomic
-from .policy import report_modes
+from .policy import result_modes
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.connection import Connection
@@ -93,8 +92,11 @@ class ScanOptions:
         return load_profile(self.playbooks, disable=self.disable, severity=dict(self.severity))
 
     def key(self) -> str:
-        """The part of the options that changes a report (the store keys reports by it)."""
-        key = f"lang={self.language};report_lang={self.report_language or 'auto'}"
+        """The part of the options that changes the findings (the store keys them by it).
+
+        Not the report language: the store keeps language-neutral findings, worded when
+        they are rendered."""
+        key = f"lang={self.language}"
         if self.playbooks or self.disable or self.severity:
             key += f";profile={self.profile().version}"
         return key
@@ -145,7 +147,8 @@ class BatchItem:
     """``ok``, ``error`` or ``skipped``."""
     summary: Summary | None = None
     report_json: str | None = None
-    """The full report (``render.jsonreport.report_dict``) as one line of JSON."""
+    """The findings (:mod:`agreementscan.codec`, language-neutral, without the document text)
+    as one line of JSON: what the store keeps. :meth:`report` words them."""
     result: ScanResult | None = None
     """The ScanResult itself, only when the batch was asked for results (``want='result'``)."""
     error: str | None = None
@@ -157,10 +160,34 @@ class BatchItem:
     seconds: float = 0.0
     report_file: str | None = None
     """Name of the per-document HTML report inside the report folder."""
+    report_language: str | None = None
+    """The language to word this item's report in (None: the document's own)."""
+
+    def scan_result(self) -> ScanResult | None:
+        """The ScanResult (decoded on demand, so items stay cheap to pass around), with its
+        report language set to the one this item is to be worded in."""
+        from .codec import result_from_json
+        from .render.words import default_report_language
+
+        if self.result is not None:
+            result = self.result
+        elif self.report_json is not None:
+            result = result_from_json(self.report_json, path=self.path)
+        else:
+            return None
+        lang = self.report_language or default_report_language(result.language)
+        if result.report_language != lang:
+            import dataclasses
+
+            result = dataclasses.replace(result, report_language=lang)
+        return result
 
     def report(self) -> dict[str, Any] | None:
-        """The full report as data (parsed on demand, so items stay cheap to pass around)."""
-        return json.loads(self.report_json) if self.report_json is not None else None
+        """The full JSON report (``agreementscan.report/1``), worded now."""
+        from .render.jsonreport import report_dict
+
+        result = self.scan_result()
+        return report_dict(result) if result is not None else None
 
     def exception(self) -> AgreementscanError:
         """The error as an exception (what :func:`agreementscan.api.scan_folder` yields)."""
@@ -184,67 +211,25 @@ class BatchStats:
     """Peak resident memory (VmHWM) of each worker process, by pid."""
 
 
-def summary_from_report(report: dict[str, Any]) -> Summary:
-    """Compact summary of a report dict."""
-    document = report.get("document", {})
-    counts = report.get("summary", {})
-    pitfalls = tuple(int(p.get("score", 0)) for p in sorted(report.get("pitfalls", []), key=lambda p: p["id"]))
+def summary_of(result: ScanResult) -> Summary:
+    """Compact summary of a result."""
+    counts = {status: 0 for status in ("present", "weak", "missing", "not_applicable")}
+    for element in result.elements:
+        counts[element.status.value] += 1
+    document = result.document
     return Summary(
-        sha256=document.get("sha256"),
-        format=document.get("format"),
-        language=document.get("language"),
-        report_language=report.get("report_language"),
-        pages=document.get("pages"),
-        score=int(report.get("score", 0)),
-        pitfalls=pitfalls,
-        present=int(counts.get("present", 0)),
-        weak=int(counts.get("weak", 0)),
-        missing=int(counts.get("missing", 0)),
-        not_applicable=int(counts.get("not_applicable", 0)),
-        fails_on=report_modes(report),
-    )
-
-
-def result_from_report(report: dict[str, Any], document: Document | None = None) -> ScanResult:
-    """Rebuild a ScanResult from a stored report dict (for re-rendering without a rescan).
-
-    Reports do not hold the document text, so pass the re-extracted ``document`` when the
-    file is still there; without it the result has an empty text and evidence keeps its
-    quotes but points nowhere (start = end = 0), which renderers show without highlights.
-    """
-    from .model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
-
-    info = report["document"]
-    keep_offsets = document is not None
-    if document is None:
-        document = Document(text="", blocks=(), format=info.get("format") or "txt", path=info.get("path"),
-                            sha256=info.get("sha256"), pages=info.get("pages"),
-                            warnings=tuple(info.get("warnings", ())))
-
-    def evidence(data: dict[str, Any]) -> Evidence:
-        start, end = (data["start"], data["end"]) if keep_offsets else (0, 0)
-        return Evidence(text=data["text"], start=start, end=end, page=data.get("page"),
-                        paragraph=data.get("paragraph"), line=data.get("line"), section=data.get("section"),
-                        rule=data.get("rule"))
-
-    elements = tuple(
-        ElementResult(id=e["id"], pitfall=e["pitfall"], status=Status(e["status"]), reason=e["reason"],
-                      name=e.get("name", ""), evidence=tuple(evidence(x) for x in e.get("evidence", ())),
-                      severity=Severity(e.get("severity", "warning")), advice=e.get("advice", ""),
-                      questions=tuple(e.get("questions", ())))
-        for e in report["elements"])
-    return ScanResult(
-        document=document,
-        language=info.get("language") or "en",
-        report_language=report.get("report_language") or "en",
-        elements=elements,
-        pitfalls=tuple(PitfallSummary(id=p["id"], key=p["key"], title=p["title"], tip=p["tip"], score=p["score"])
-                       for p in report["pitfalls"]),
-        checks=tuple(Check(id=c["id"], severity=Severity(c["severity"]), message=c["message"],
-                           evidence=tuple(evidence(x) for x in c.get("evidence", ())))
-                     for c in report.get("checks", ())),
-        score=report["score"],
-        tool_version=report.get("tool", {}).get("version", ""),
+        sha256=document.sha256,
+        format=document.format,
+        language=result.language,
+        report_language=result.report_language,
+        pages=document.pages,
+        score=result.score,
+        pitfalls=tuple(p.score for p in sorted(result.pitfalls, key=lambda p: p.id)),
+        present=counts["present"],
+        weak=counts["weak"],
+        missing=counts["missing"],
+        not_applicable=counts["not_applicable"],
+        fails_on=result_modes(result),
     )
 
 
@@ -470,17 +455,16 @@ def _run_hooks(path: str) -> None:
 def _scan_one(path: str, options: ScanOptions, want: str, html_target: str | None) -> dict[str, Any]:
     """Scan one file; return the payload sent back to the parent. Raises on failure."""
     from .api import scan_file
-    from .render.jsonreport import report_dict
+    from .codec import result_to_json
 
     _run_hooks(path)
     start = time.perf_counter()
     result = scan_file(path, language=options.language, report_language=options.report_language,
                        password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes,
                        max_chars=options.max_chars, profile=options.profile())
-    report = report_dict(result)
     payload: dict[str, Any] = {
-        "report_json": json.dumps(report, ensure_ascii=False, separators=(",", ":")),
-        "summary": summary_from_report(report),
+        "report_json": result_to_json(result),
+        "summary": summary_of(result),
         "result": result if want == "result" else None,
         "report_file": None,
     }
@@ -716,28 +700,41 @@ class Batch:
         return None
 
     def _from_store(self, entry: Entry, stored: str) -> BatchItem:
-        report = json.loads(stored)
-        if report.get("document", {}).get("path") != entry.path:
+        from .codec import CodecError, result_from_json
+        from .render.words import default_report_language
+
+        try:
             # The same content may have been stored from another path: report this one.
-            report["document"]["path"] = entry.path
-            stored = json.dumps(report, ensure_ascii=False, separators=(",", ":"))
-        result = None
+            result = result_from_json(stored, path=entry.path)
+        except CodecError as exc:
+            return BatchItem(entry.path, entry.relpath, "error", error_kind="stored",
+                             error=f"stored result cannot be read ({exc}); scan it again without --db")
+        lang = self.options.report_language or default_report_language(result.language)
+        result = replace(result, report_language=lang)
         report_file = None
         target = self._html_target(entry)
-        if self.want == "result" or target is not None:
-            result = result_from_report(report, _reextract(entry.path, report, self.options))
-        if target is not None and result is not None:
+        if target is not None:
             from .render import render
 
+            document = _reextract(entry.path, result.document.sha256, self.options)
+            shown = replace(result, document=document) if document is not None else result
             try:
-                write_text_atomic(target, render([result], "html"))
+                write_text_atomic(target, render([shown], "html"))
             except OSError as exc:  # a full disk: the same error row a worker gives
-                return BatchItem(entry.path, entry.relpath, "error", summary=summary_from_report(report),
+                return BatchItem(entry.path, entry.relpath, "error", summary=summary_of(result),
                                  report_json=stored, cached=True, error_kind="render",
-                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
+                                 error=f"cannot write the HTML report ({exc.strerror or exc})",
+                                 report_language=self.options.report_language)
             report_file = os.path.basename(target)
-        return BatchItem(entry.path, entry.relpath, "ok", summary=summary_from_report(report), report_json=stored,
-                         result=result if self.want == "result" else None, cached=True, report_file=report_file)
+            if self.want == "result":
+                result = shown
+        elif self.want == "result":
+            document = _reextract(entry.path, result.document.sha256, self.options)
+            if document is not None:
+                result = replace(result, document=document)
+        return BatchItem(entry.path, entry.relpath, "ok", summary=summary_of(result), report_json=stored,
+                         result=result if self.want == "result" else None, cached=True, report_file=report_file,
+                         report_language=self.options.report_language)
 
     def _emit(self, seq: int, entry: Entry, item: BatchItem) -> BatchItem:
         """Count the item, commit it to the store, and run the interrupt test hook."""
@@ -772,7 +769,8 @@ class Batch:
         return BatchItem(task.entry.path, task.entry.relpath, "error" if render_error else "ok",
                          summary=payload["summary"], report_json=payload["report_json"], result=payload["result"],
                          error=render_error, error_kind="render" if render_error else None,
-                         seconds=payload.get("seconds", seconds), report_file=payload["report_file"])
+                         seconds=payload.get("seconds", seconds), report_file=payload["report_file"],
+                         report_language=self.options.report_language)
 
     def _scan_here(self, task: _Task) -> BatchItem:
         """Scan in this process (``jobs=0``): no isolation, no timeout."""
@@ -892,8 +890,8 @@ class Batch:
 
 
 
-def _reextract(path: str, report: dict[str, Any], options: ScanOptions) -> Document | None:
-    """The document again (text and blocks) if the file still has the reported content."""
+def _reextract(path: str, sha256: str | None, options: ScanOptions) -> Document | None:
+    """The document again (text and blocks) if the file still has the stored content."""
     from .extract import extract
 
     try:
@@ -901,38 +899,48 @@ def _reextract(path: str, report: dict[str, Any], options: ScanOptions) -> Docum
                            max_bytes=options.max_bytes)
     except AgreementscanError:
         return None
-    return document if document.sha256 == report.get("document", {}).get("sha256") else None
+    return document if document.sha256 == sha256 else None
 
 
 
 def items_from_store(stored: Iterable[StoredItem], *, report_dir: str | Path | None = None,
-                     report_names: dict[str, str] | None = None) -> Iterator[BatchItem]:
+                     report_names: dict[str, str] | None = None,
+                     language: str | None = None) -> Iterator[BatchItem]:
     """Batch items rebuilt from a results database (for ``agreementscan report``), no scanning.
 
-    With ``report_dir``, the HTML report of each document is written again; its full text
-    is shown when the file is still at its path with the same content.
+    The store keeps language-neutral findings: ``language`` words them (default: each
+    document's own language). With ``report_dir``, the HTML report of each document is
+    written again; its full text is shown when the file is still at its path with the same
+    content.
     """
+    from .codec import CodecError, result_from_json
+    from .render.words import default_report_language
+
     names = report_names or {}
     for row in stored:
         if row.status != "ok" or row.report_json is None:
             yield BatchItem(row.path, row.relpath, row.status, error=row.message, cached=True,
                             error_kind=row.error_kind)
             continue
-        report = json.loads(row.report_json)
-        report["document"]["path"] = row.path
+        try:
+            result = result_from_json(row.report_json, path=row.path)
+        except CodecError as exc:
+            yield BatchItem(row.path, row.relpath, "error", error_kind="stored", cached=True,
+                            error=f"stored result cannot be read ({exc}); run batch again")
+            continue
+        result = replace(result, report_language=language or default_report_language(result.language))
         report_file = None
         if report_dir is not None and row.path in names:
             from .render import render
 
-            document = _reextract(row.path, report, ScanOptions(max_pages=None, max_bytes=None))
+            document = _reextract(row.path, result.document.sha256, ScanOptions(max_pages=None, max_bytes=None))
             report_file = names[row.path]
+            shown = replace(result, document=document) if document is not None else result
             try:
-                write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
-                                  render([result_from_report(report, document)], "html"))
+                write_text_atomic(os.path.join(os.fspath(report_dir), report_file), render([shown], "html"))
             except OSError as exc:  # a full disk: an error row, the other documents go on
                 yield BatchItem(row.path, row.relpath, "error", error_kind="render", cached=True,
                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
                 continue
-        yield BatchItem(row.path, row.relpath, "ok", summary=summary_from_report(report),
-                        report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")), cached=True,
-                        report_file=report_file)
+        yield BatchItem(row.path, row.relpath, "ok", summary=summary_of(result), report_json=row.report_json,
+                        cached=True, report_file=report_file, report_language=language)

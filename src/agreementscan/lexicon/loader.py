@@ -407,6 +407,10 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
     }
 
 
+MESSAGES_FILE = "messages.toml"
+"""Each language folder's message catalogue (read by ``render.words``), not an element file."""
+
+
 @functools.lru_cache(maxsize=16)
 def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
     """Load and validate one language's lexicon directory (``<root>/<lang>/``)."""
@@ -421,7 +425,7 @@ def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
     ids = [e.id for e in checklist.elements]
     elements: dict[str, ElementLexicon] = {}
     for path in sorted(folder.glob("*.toml")):
-        if path.name == "common.toml":
+        if path.name in ("common.toml", MESSAGES_FILE):
             continue
         element = load_element(path, lang, ids)
         elements[element.element] = element
@@ -442,6 +446,8 @@ def lexicon_version(root: Path | None = None) -> str:
     base = root or lexicon_root()
     digest = hashlib.sha256()
     for path in sorted(base.rglob("*.toml")):
+        if path.name == MESSAGES_FILE:
+            continue  # wording only: stored findings stay valid when a message changes
         # The relative path is hashed too, so that renaming a file changes the version.
         digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes())
