@@ -10,7 +10,14 @@ import pytest
 
 from agreementscan.api import scan_file
 from agreementscan.baseline import Baseline, Entry, apply_baseline
-from agreementscan.codec import SCHEMA, CodecError, result_from_dict, result_from_json, result_to_dict, result_to_json
+from agreementscan.codec import (
+    SCHEMA,
+    CodecError,
+    result_from_dict,
+    result_from_json,
+    result_to_dict,
+    result_to_json,
+)
 from agreementscan.lexicon.profile import load_profile
 from agreementscan.render import render
 from agreementscan.render.jsonreport import report_dict

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .lexicon.schema import Checklist
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 Params = tuple[tuple[str, Scalar], ...]
 """Parameters of a finding: (name, value) pairs with plain values, so results stay frozen,
 hashable and JSON-able. Renderers fill them into the message catalogue."""

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model import ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
+from ..model import (
+    ElementResult,
+    Evidence,
+    PitfallSummary,
+    ScanResult,
+    Severity,
+    Status,
+)
 from .words import DEFAULT_LANGUAGE, message
 
 __all__ = ["DEFAULT_LANGUAGE", "STATUS_ORDER", "elements_by_pitfall", "language_name", "location", "plain",

@@ -27,7 +27,15 @@ from ..model import (
     Status,
 )
 from .i18n import STATUS_ORDER
-from .words import check_message, gap_words, language_of, pitfall_tip, pitfall_title, reason, warning_texts
+from .words import (
+    check_message,
+    gap_words,
+    language_of,
+    pitfall_tip,
+    pitfall_title,
+    reason,
+    warning_texts,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..lexicon.schema import Checklist

@@ -37,7 +37,15 @@ from .i18n import (
     t,
 )
 from .jsonreport import status_counts
-from .words import check_message, gap_words, language_of, pitfall_tip, pitfall_title, reason, warning_texts
+from .words import (
+    check_message,
+    gap_words,
+    language_of,
+    pitfall_tip,
+    pitfall_title,
+    reason,
+    warning_texts,
+)
 
 SNIPPET_LIMIT = 160
 
