@@ -75,3 +75,15 @@ def test_an_element_no_checklist_knows_is_named_by_its_id() -> None:
     element = ElementResult(id="house_rule", pitfall=9, status=Status.MISSING, cause="not_found")
     assert element_words(element, "en").name == "house_rule"
     assert reason(element, "en") == "Nothing found; looked for terms such as ."
+
+
+def test_the_analysis_returns_the_same_findings_whatever_the_report_language(samples_dir: Path) -> None:
+    from dataclasses import replace
+
+    from agreementscan.api import scan_file
+
+    for name in ("nl_samenwerking_gaps.txt", "en_jv_complete.txt"):
+        dutch = scan_file(samples_dir / name, report_language="nl")
+        english = scan_file(samples_dir / name, report_language="en")
+        assert replace(dutch, report_language="en") == english
+        assert render(dutch, "json", language="en") == render(english, "json")
