@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from agreementscan import scan_text
-from agreementscan.batch import Batch, ScanOptions, discover, result_from_report, summary_from_report
+from agreementscan.batch import Batch, ScanOptions, discover, summary_of
+from agreementscan.codec import result_from_dict, result_to_dict
 from agreementscan.render.jsonreport import report_dict
 from agreementscan.render.portfolio import neutralise, report_names
 
@@ -79,11 +80,11 @@ def test_discover_missing_root_and_explicit_file(tmp_path: Path) -> None:
 
 def test_report_round_trip_and_summary(samples_dir: Path) -> None:
     result = scan_text((samples_dir / "en_alliance_gaps.txt").read_text(encoding="utf-8"), path="x.txt")
-    data = report_dict(result)
-    assert report_dict(result_from_report(data, result.document)) == data
-    bare = result_from_report(data)  # without the document: quotes stay, offsets are dropped
+    data = result_to_dict(result, text=False)  # what the results store keeps
+    assert report_dict(result_from_dict(data, result.document)) == report_dict(result)
+    bare = result_from_dict(data)  # without the document: quotes stay, the text is not there
     assert [e.status for e in bare.elements] == [e.status for e in result.elements]
-    summary = summary_from_report(data)
+    summary = summary_of(bare)
     assert summary.score == result.score and len(summary.pitfalls) == 5
     assert summary.missing == sum(1 for e in result.elements if e.status.value == "missing")
 

@@ -55,6 +55,7 @@ def _expected_lexicon_files(element_ids: list[str]) -> set[str]:
                 "agreementscan/cli/__init__.py", "agreementscan/annotate/docx.py", "agreementscan/annotate/pdf.py"}
     for lang in LANGUAGES:
         expected.add(f"agreementscan/lexicons/{lang}/common.toml")
+        expected.add(f"agreementscan/lexicons/{lang}/messages.toml")  # the message catalogue
         expected.update(f"agreementscan/lexicons/{lang}/{eid}.toml" for eid in element_ids)
     return expected
 

@@ -108,21 +108,6 @@ def apply_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
     return replace(result, elements=tuple(elements))
 
 
-def apply_baseline_to_report(report: dict, baseline: Baseline) -> dict:
-    """The same as :func:`apply_baseline`, on a JSON report (for stored batch results)."""
-    accepted = baseline.for_document(report.get("document", {}).get("sha256"))
-    if not accepted:
-        return report
-    elements = []
-    for element in report.get("elements", []):
-        entry = accepted.get(element.get("id"))
-        if entry is not None and element.get("status") in ("weak", "missing"):
-            element = {**element, "suppressed": {"justification": entry.justification, "date": entry.date,
-                                                 "baseline": str(baseline.path)}}
-        elements.append(element)
-    return {**report, "elements": elements}
-
-
 def accept(baseline: Baseline, result: ScanResult, justifications: Mapping[str, str],
            *, today: _dt.date | None = None) -> tuple[Baseline, list[str]]:
     """Add (or replace) entries for ``result``; returns the new baseline and ignored ids with why."""

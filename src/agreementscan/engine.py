@@ -77,7 +77,9 @@ class ScanOptions:
 
     def key(self) -> str:
         """The part of the options that changes a report (the results store keys reports by it)."""
-        key = f"lang={self.language};report_lang={self.report_language or 'auto'}"
+        # Not the report language: the store keeps language-neutral findings, worded when
+        # they are rendered.
+        key = f"lang={self.language}"
         if self.has_profile:
             key += f";profile={self.load_profile().version}"
         return key

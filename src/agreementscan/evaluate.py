@@ -97,6 +97,7 @@ def evaluate(directory: str | Path, *, scan: Callable[[Path], ScanResult] | None
              min_support: int = 3, worst: int = 15) -> EvalReport:
     """Scan every labelled document under ``directory`` and score the results."""
     from .engine import Scanner
+    from .render.words import reason as reason_text
 
     directory = Path(directory)
     scan = scan or Scanner().scan
@@ -118,7 +119,8 @@ def evaluate(directory: str | Path, *, scan: Callable[[Path], ScanResult] | None
                 continue
             evidence = found.evidence[0].text if found.evidence else ""
             pairs.setdefault(element_id, []).append(
-                (name, str(label.get("label")), found.status.value, str(label.get("evidence", "")), evidence, found.reason))
+                (name, str(label.get("label")), found.status.value, str(label.get("evidence", "")), evidence,
+                 reason_text(found, result.report_language, result.checklist)))
     scores: list[ElementScore] = []
     disagreements: list[Disagreement] = []
     agree = total = 0

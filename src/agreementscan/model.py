@@ -8,6 +8,23 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .lexicon.schema import Checklist
+
+Scalar = str | int | float | bool | None
+Params = tuple[tuple[str, Scalar], ...]
+"""Parameters of a finding: (name, value) pairs with plain values, so results stay frozen,
+hashable and JSON-able. Renderers fill them into the message catalogue."""
+
+
+def param(params: Params, name: str, default: Any = None) -> Any:
+    """The value of one parameter (``default`` when absent)."""
+    for key, value in params:
+        if key == name:
+            return value
+    return default
 
 
 class Status(str, enum.Enum):
@@ -82,6 +99,14 @@ class Document:
     """Page count for PDFs; None for formats without pages."""
     warnings: tuple[str, ...] = ()
     """Non-fatal problems found while extracting (English, one line each)."""
+    characters: int | None = None
+    """Length of the text when the text itself is not kept (a result read back from the
+    results store); None means ``len(text)``."""
+
+    @property
+    def length(self) -> int:
+        """Number of characters of the extracted text (also when the text is not kept)."""
+        return self.characters if self.characters is not None else len(self.text)
 
 
 @dataclass(frozen=True)
@@ -113,49 +138,75 @@ class Suppression:
 
 @dataclass(frozen=True)
 class ElementResult:
-    """The verdict on one checklist element."""
+    """The verdict on one checklist element: data only, no wording.
+
+    Renderers word it (in any report language) from :attr:`cause` and :attr:`params`
+    through the message catalogue, and take the element's name, advice and questions
+    from the checklist by :attr:`id` (see :mod:`agreementscan.render.words`).
+    """
 
     id: str
     pitfall: int
     status: Status
-    reason: str
-    """One sentence in the report language saying why this status."""
-    name: str = ""
-    """Short human name of the element in the report language."""
+    cause: str = ""
+    """Why this status: ``covered``, ``placeholder``, ``no_value``, ``negated``, ``vague``,
+    ``one_side``, ``not_found``, ``not_applicable`` (or ``note``, whose ``text`` parameter
+    is shown as is: for results built by hand or by a plug-in)."""
+    params: Params = ()
+    """Details of the cause: ``passages`` and ``section`` (covered), ``placeholder``,
+    ``value`` (the kind of value that is missing: notice_period, frequency, ...)."""
     evidence: tuple[Evidence, ...] = ()
     severity: Severity = Severity.WARNING
-    advice: str = ""
-    """What to do about a gap (report language); empty when present."""
-    searched_for: tuple[str, ...] = ()
-    """A few example terms that were looked for (report language)."""
-    questions: tuple[str, ...] = ()
-    """Questions to ask the partner before signing when the element is weak or missing."""
-    description: str = ""
-    """What the element covers (report language); used for rule help in SARIF."""
     suppression: Suppression | None = None
     """Set when a baseline accepted this finding for this exact document."""
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """One parameter of the cause."""
+        return param(self.params, name, default)
 
 
 @dataclass(frozen=True)
 class Check:
-    """A consistency finding across the agreement (for example shares not adding up)."""
+    """A consistency finding across the agreement (for example shares not adding up).
+
+    Worded by the renderers from ``check.<id>`` in the message catalogue and :attr:`params`
+    (``total`` of the shares, the ``split`` such as ``50/50``).
+    """
 
     id: str
     severity: Severity
-    message: str
+    params: Params = ()
     evidence: tuple[Evidence, ...] = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """One parameter of the check."""
+        return param(self.params, name, default)
 
 
 @dataclass(frozen=True)
 class PitfallSummary:
-    """Score and advice for one of the five pitfalls."""
+    """Score of one of the five pitfalls (its title and tip come from the checklist)."""
 
     id: int
     key: str
-    title: str
-    tip: str
     score: int
     """0–100: share of the pitfall's elements covered, weak counting half."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A document-level warning: a code (``warn.<code>`` in the catalogue) and parameters.
+
+    ``extract`` carries the extraction warning's English ``text``; ``unsupported_language``
+    the ``language`` code; ``short`` the number of ``words``.
+    """
+
+    code: str
+    params: Params = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """One parameter of the warning."""
+        return param(self.params, name, default)
 
 
 @dataclass(frozen=True)
@@ -166,7 +217,7 @@ class ScanResult:
     language: str
     """Detected (or forced) document language: ``nl``, ``en`` or ``mixed``."""
     report_language: str
-    """Language of all reasons, tips and messages: ``nl`` or ``en``."""
+    """The language renderers word the result in unless told otherwise (``nl`` or ``en``)."""
     elements: tuple[ElementResult, ...]
     pitfalls: tuple[PitfallSummary, ...]
     checks: tuple[Check, ...]
@@ -174,8 +225,12 @@ class ScanResult:
     tool_version: str
     block_languages: tuple[str, ...] = field(default=())
     """Language per block of :attr:`Document.blocks` (``nl``, ``en`` or ``und``)."""
-    warnings: tuple[str, ...] = ()
-    """Document-level warnings in the report language (extraction and language)."""
+    warnings: tuple[Notice, ...] = ()
+    """Document-level warnings (extraction, language, length), as codes with parameters."""
+    checklist: Checklist | None = field(default=None, compare=False, repr=False)
+    """The checklist of the profile the scan used, where renderers find element names,
+    advice and questions (None: the built-in checklist). Not part of equality: it is the
+    vocabulary, not the finding."""
 
     def element(self, element_id: str) -> ElementResult:
         """Return the result for one element id (KeyError if unknown)."""

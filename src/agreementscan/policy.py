@@ -1,4 +1,5 @@
-"""When a scan should fail a build: the ``--fail-on`` rule, for results and stored reports.
+"""When a scan should fail a build: the ``--fail-on`` rule (stored results are decoded to
+:class:`ScanResult` by :mod:`agreementscan.codec` first, so there is one copy of the rule).
 
 ``missing`` fails on any missing element, ``weak`` on any weak or missing one; ``error``,
 ``warning`` and ``info`` fail on a gap (weak or missing element) or consistency check of
@@ -8,7 +9,6 @@ at least that severity. Findings accepted in a baseline (suppressed) never fail.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from .model import ScanResult, Severity, Status
 
@@ -36,13 +36,6 @@ def result_modes(result: ScanResult) -> frozenset[str]:
     gaps = [(e.status.value, Severity(e.severity).value) for e in result.elements
             if e.status in (Status.WEAK, Status.MISSING) and e.suppression is None]
     return _modes(gaps, [Severity(c.severity).value for c in result.checks])
-
-
-def report_modes(report: dict[str, Any]) -> frozenset[str]:
-    """The same for a JSON report (``render.jsonreport.report_dict``)."""
-    gaps = [(e["status"], e.get("severity", "warning")) for e in report.get("elements", ())
-            if e.get("status") in ("weak", "missing") and not e.get("suppressed")]
-    return _modes(gaps, [c.get("severity", "warning") for c in report.get("checks", ())])
 
 
 def fails(results: Sequence[ScanResult], fail_on: str) -> bool:

@@ -1,7 +1,9 @@
-"""The embedded results store: one SQLite file that remembers every report a batch made.
+"""The embedded results store: one SQLite file that remembers every result a batch made.
 
-Reports are keyed by what determines them: the content hash of the input, the tool
-version, the lexicon version and the language options. A re-run over an unchanged
+What is stored is the language-neutral findings (:mod:`agreementscan.codec`), keyed by
+what determines them: the content hash of the input, the tool version, the lexicon
+version and the document language option (not the report language: findings are worded
+when they are rendered). A re-run over an unchanged
 folder therefore reads stored reports instead of scanning, and a run killed midway
 loses nothing that finished, because every document is committed on its own.
 

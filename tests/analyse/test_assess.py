@@ -6,6 +6,7 @@ import pytest
 
 from agreementscan.api import scan_text
 from agreementscan.model import Severity, Status
+from agreementscan.render.words import check_message, gap_words, reason
 
 
 def _status(text: str, element: str, lang: str = "auto") -> Status:
@@ -57,7 +58,7 @@ def test_equity_percentages_must_sum_to_100() -> None:
     checks = {c.id: c for c in result.checks}
     assert "ownership_sum" in checks
     assert checks["ownership_sum"].severity is Severity.ERROR
-    assert "90" in checks["ownership_sum"].message
+    assert "90" in check_message(checks["ownership_sum"], result.report_language)
 
 
 def test_equal_split_without_deadlock_warns_and_with_deadlock_does_not() -> None:
@@ -77,7 +78,7 @@ def test_unequal_split_is_reported_with_pitfall_advice() -> None:
     assert result.element("equity_split").status is Status.PRESENT
     (check,) = result.checks
     assert check.id == "unequal_split" and check.severity is Severity.INFO
-    assert "70/30" in check.message
+    assert "70/30" in check_message(check, result.report_language)
 
 
 def test_no_joint_entity_makes_equity_not_applicable() -> None:
@@ -103,14 +104,15 @@ def test_missing_element_says_what_was_searched() -> None:
     result = scan_text("The Parties shall cooperate on marketing of the product in good faith.", language="en")
     gap = result.element("governing_law")
     assert gap.status is Status.MISSING
-    assert "governing law" in gap.reason.lower()
-    assert gap.advice and gap.questions
+    assert "governing law" in reason(gap, result.report_language).lower()
+    words = gap_words(gap, result.report_language)
+    assert words.advice and words.questions
 
 
 def test_reasons_follow_the_report_language() -> None:
     text = "Either Party may terminate this Agreement if the other Party commits a material breach."
-    assert "Geregeld" in scan_text(text, report_language="nl").element("termination").reason
-    assert "Covered" in scan_text(text, report_language="en").element("termination").reason
+    assert "Geregeld" in reason(scan_text(text, report_language="nl").element("termination"), "nl")
+    assert "Covered" in reason(scan_text(text, report_language="en").element("termination"), "en")
 
 
 def test_scores_are_bounded_and_follow_statuses() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agreementscan.api import scan_text
+from agreementscan.render.words import warning_texts
 
 NL = ("Partijen werken samen bij de ontwikkeling van een nieuw product. De overeenkomst wordt aangegaan "
       "voor de duur van drie jaar en kan door elk van de partijen worden opgezegd met een termijn van drie maanden.")
@@ -33,4 +34,4 @@ def test_german_text_warns_that_results_are_unreliable() -> None:
               "wird für die Dauer von drei Jahren geschlossen und kann von jeder Partei mit einer Frist von drei "
               "Monaten gekündigt werden, wenn die andere Partei ihre Pflichten nicht erfüllt.")
     result = scan_text(german, report_language="en")
-    assert any("German" in w for w in result.warnings)
+    assert any("German" in w for w in warning_texts(result))

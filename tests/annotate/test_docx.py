@@ -22,6 +22,7 @@ from agreementscan import scan_file
 from agreementscan.annotate.docx import annotate_docx, annotate_docx_report
 from agreementscan.annotate.texts import element_note, summary_note
 from agreementscan.extract import extract
+from agreementscan.render.words import element_name, gap_words
 from agreementscan.model import Evidence, ScanResult, Status
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -269,8 +270,8 @@ def test_summary_comment_is_first_and_lists_the_gaps(fixture_doc: tuple[Path, Sc
     missing = [e for e in result.elements if e.status is Status.MISSING]
     assert missing
     for element in missing:
-        assert f"• {element.name}: missing" in summary.text
-    assert f"• {result.elements[1].name}: weak" in summary.text
+        assert f"• {element_name(element, result.report_language)}: missing" in summary.text
+    assert f"• {element_name(result.elements[1], result.report_language)}: weak" in summary.text
     assert f"{result.score}/100" in summary.text and "1 passage(s) could not be marked" in summary.text
     # Anchored at the start of the first body paragraph (the heading), before any other range.
     anchored = anchored_texts(target)
@@ -288,7 +289,8 @@ def test_weak_comment_carries_the_advice_in_dutch(fixture_doc: tuple[Path, ScanR
     texts = [c.text for c in docx.Document(str(target)).comments]
     weak = result.elements[1]
     assert texts[2] == element_note(weak, "nl")
-    assert texts[2].startswith(f"{weak.name} – zwak\n") and f"Wat te doen: {weak.advice}" in texts[2]
+    assert texts[2].startswith(f"{element_name(weak, 'nl')} – zwak\n")
+    assert f"Wat te doen: {gap_words(weak, 'nl').advice}" in texts[2]
     assert "Totaalscore" in texts[0] and "ontbreekt" in texts[0]
 
 
@@ -446,7 +448,7 @@ def test_samples(name: str, samples_dir: Path, tmp_path: Path) -> None:
     assert comments[0].text == summary_note(result)
     for element in result.elements:
         if element.status is Status.MISSING:
-            assert element.name in comments[0].text
+            assert element_name(element, result.report_language) in comments[0].text
     assert extract(target).text == result.document.text
     assert char_formats(target) == char_formats(source)
     check_markers(target)

@@ -20,9 +20,29 @@ import pytest
 from agreementscan import scan_file
 from agreementscan.annotate.pdf import AUTHOR, PITFALL_COLOURS, annotate_pdf
 from agreementscan.extract import extract
-from agreementscan.model import ElementResult, Evidence, ScanResult, Status
+from agreementscan.lexicon.loader import load_checklist
+from agreementscan.lexicon.schema import Checklist, ElementInfo, Text2
+from agreementscan.render.words import element_name
+from agreementscan.model import ElementResult, Evidence, ScanResult, Severity, Status
 
 SAMPLES = ("en_jv_complete", "nl_covenant_tricky")
+
+
+def _note(text: str) -> dict[str, Any]:
+    """A hand-written reason (the ``note`` cause shows its text as is)."""
+    return {"cause": "note", "params": (("text", text),)}
+
+
+def _named(element_id: str, pitfall: int, name: str, advice: str = "") -> ElementInfo:
+    empty = Text2("", "")
+    return ElementInfo(element_id, pitfall, Severity.WARNING, Text2(name, name), empty, empty, Text2(advice, advice),
+                       (), (), (), (), empty, empty)
+
+
+# The hand-built results' own names and advice (what the notes must show).
+CHECKLIST = Checklist(load_checklist().pitfalls, (
+    _named("objectives", 1, "Purpose and scope"), _named("deadlock", 3, "Deadlock resolution", "Add a final step."),
+    _named("exit", 5, "Exit"), _named("timeline", 1, "Timeline")))
 
 
 def _sha(path: Path) -> str:
@@ -97,7 +117,7 @@ def test_sample_highlights_sit_on_the_evidence_text(annotated: dict, stem: str) 
                 # The note names its element, and the text under the rect starts like one of
                 # that element's evidence spans on this page.
                 contents = annot["contents"] or ""
-                candidates = [(e, ev) for e, ev in by_page.get(page.page_number, []) if e.name and e.name in contents]
+                candidates = [(e, ev) for e, ev in by_page.get(page.page_number, []) if element_name(e, result.report_language) in contents]
                 assert candidates, f"page {page.page_number}: note names no element with evidence here: {contents!r}"
                 under = _key(page.crop((annot["x0"], annot["top"], annot["x1"], annot["bottom"])).extract_text())
                 starts = [_key(" ".join(ev.text.split()[:4])) for _e, ev in candidates]
@@ -121,7 +141,7 @@ def test_summary_note_on_page_one(annotated: dict, stem: str) -> None:
     assert str(result.score) in contents
     for element in result.elements:
         if element.status in (Status.MISSING, Status.WEAK):
-            assert element.name in contents
+            assert element_name(element, result.report_language) in contents
 
 
 @pytest.mark.parametrize("stem", SAMPLES)
@@ -199,16 +219,15 @@ def _result(source: Path, password: str | None = None) -> ScanResult:
     second = _span(text, "the Parties shall", "the Parties shall", after=first_parties)
     purpose = _span(text, "The purpose", "testing laboratory")
     elements = (
-        ElementResult(id="objectives", pitfall=1, status=Status.PRESENT, reason="Purpose stated.",
-                      name="Purpose and scope", evidence=(evidence(*purpose, 1),)),
-        ElementResult(id="deadlock", pitfall=3, status=Status.WEAK, reason="Only mediation.",
-                      name="Deadlock resolution", advice="Add a final step.",
+        ElementResult(id="objectives", pitfall=1, status=Status.PRESENT, **_note("Purpose stated."),
+                      evidence=(evidence(*purpose, 1),)),
+        ElementResult(id="deadlock", pitfall=3, status=Status.WEAK, **_note("Only mediation."),
                       evidence=(evidence(*wrapped, 2), evidence(*second, 2))),
-        ElementResult(id="exit", pitfall=5, status=Status.MISSING, reason="No exit clause.",
-                      name="Exit", evidence=(evidence(*purpose, 1),)),  # missing: never highlighted
+        ElementResult(id="exit", pitfall=5, status=Status.MISSING, **_note("No exit clause."),
+                      evidence=(evidence(*purpose, 1),)),  # missing: never highlighted
     )
     return ScanResult(document=document, language="en", report_language="en", elements=elements,
-                      pitfalls=(), checks=(), score=42, tool_version="test")
+                      pitfalls=(), checks=(), score=42, tool_version="test", checklist=CHECKLIST)
 
 
 @pytest.fixture()
@@ -283,8 +302,8 @@ def test_unlocatable_evidence_is_skipped(generated: Path, tmp_path: Path) -> Non
 def test_table_row_read_across_cells_is_found_cell_by_cell(generated: Path, tmp_path: Path) -> None:
     result = _result(generated)
     row = Evidence(text=TABLE_ROW, start=0, end=len(TABLE_ROW), page=2)  # as pdfplumber gives a table row
-    timeline = ElementResult(id="timeline", pitfall=1, status=Status.PRESENT, reason="Phases with dates.",
-                             name="Timeline", evidence=(row,))
+    timeline = ElementResult(id="timeline", pitfall=1, status=Status.PRESENT, **_note("Phases with dates."),
+                             evidence=(row,))
     target = tmp_path / "out.pdf"
     assert annotate_pdf(replace(result, elements=(timeline,)), generated, target) == 1
     (page_number, annot), = _highlights_by_name(target)["Timeline"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agreementscan.lexicon.schema import Checklist, ElementInfo, PitfallInfo, Text2
 from agreementscan.model import (
     Block,
     Check,
@@ -47,6 +48,43 @@ def span(
     )
 
 
+def _note(text: str) -> dict[str, object]:
+    """A hand-written reason: the ``note`` cause shows its text as is."""
+    return {"cause": "note", "params": (("text", text),)}
+
+
+def _info(element_id: str, pitfall: int, name: tuple[str, str], *, advice: tuple[str, str] = ("", ""),
+          questions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+          searched_for: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> ElementInfo:
+    """Checklist texts of one element: (Dutch, English)."""
+    empty = Text2("", "")
+    return ElementInfo(element_id, pitfall, Severity.WARNING, Text2(*name), empty, empty, Text2(*advice),
+                       questions[0], questions[1], searched_for[0], searched_for[1], empty, empty)
+
+
+# The fixture's own vocabulary, so the renderer tests do not depend on the shipped wording.
+CHECKLIST = Checklist(
+    pitfalls=(
+        PitfallInfo(1, "goals", Text2("Doelen niet helder", "Unclear goals"), Text2("", ""),
+                    Text2("Stel samen heldere doelen.", "Set clear goals together.")),
+        PitfallInfo(2, "equality", Text2("Niet gelijkwaardig", "Unequal partners"), Text2("", ""),
+                    Text2("Wees open.", "Be open.")),
+        PitfallInfo(3, "trust", Text2("Teveel vertrouwen", "Too much trust"), Text2("", ""),
+                    Text2("Bespreek risico's.", "Discuss risks.")),
+    ),
+    elements=(
+        _info("objectives", 1, ("Doelen", "Objectives")),
+        _info("measurable_targets", 1, ("Meetbare doelen", "Measurable targets"),
+              advice=("Vul het percentage in.", "Fill in the percentage."),
+              questions=(("Welk percentage?",), ("Which percentage?",))),
+        _info("timeline", 1, ("Planning", "Timeline"), advice=("Spreek mijlpalen af.", "Agree milestones."),
+              searched_for=(("mijlpaal", "planning"), ("milestone", "schedule"))),
+        _info("equity_split", 2, ("Aandelenverdeling", "Equity split")),
+        _info("termination", 3, ("Beëindiging", "Termination")),
+    ),
+)
+
+
 def build(report_language: str) -> ScanResult:
     """A small result with every status, a check, and evidence with page and section."""
     nl = report_language == "nl"
@@ -71,64 +109,47 @@ def build(report_language: str) -> ScanResult:
             id="objectives",
             pitfall=1,
             status=Status.PRESENT,
-            reason="Het doel staat in artikel 1." if nl else "Article 1 states the purpose.",
-            name="Doelen" if nl else "Objectives",
+            **_note("Het doel staat in artikel 1." if nl else "Article 1 states the purpose."),
             evidence=(goal,),
         ),
         ElementResult(
             id="measurable_targets",
             pitfall=1,
             status=Status.WEAK,
-            reason="Doel met placeholder XX%." if nl else "Target has placeholder XX%.",
-            name="Meetbare doelen" if nl else "Measurable targets",
+            **_note("Doel met placeholder XX%." if nl else "Target has placeholder XX%."),
             evidence=(target,),
-            advice="Vul het percentage in." if nl else "Fill in the percentage.",
-            questions=("Welk percentage?",) if nl else ("Which percentage?",),
         ),
         ElementResult(
             id="timeline",
             pitfall=1,
             status=Status.MISSING,
-            reason="Geen planning gevonden." if nl else "No time plan found.",
-            name="Planning" if nl else "Timeline",
-            advice="Spreek mijlpalen af." if nl else "Agree milestones.",
-            searched_for=("mijlpaal", "planning") if nl else ("milestone", "schedule"),
+            **_note("Geen planning gevonden." if nl else "No time plan found."),
         ),
         ElementResult(
             id="equity_split",
             pitfall=2,
             status=Status.NOT_APPLICABLE,
-            reason="Er komt geen gezamenlijke entiteit." if nl else "No joint entity is created.",
-            name="Aandelenverdeling" if nl else "Equity split",
+            **_note("Er komt geen gezamenlijke entiteit." if nl else "No joint entity is created."),
         ),
         ElementResult(
             id="termination",
             pitfall=3,
             status=Status.PRESENT,
-            reason="Opzegging met termijn." if nl else "Termination on notice.",
-            name="Beëindiging" if nl else "Termination",
+            **_note("Opzegging met termijn." if nl else "Termination on notice."),
             evidence=(notice,),
         ),
     )
 
-    def pitfall(
-        n: int, key: str, titles: tuple[str, str], tips: tuple[str, str], score: int
-    ) -> PitfallSummary:
-        return PitfallSummary(n, key, titles[0 if nl else 1], tips[0 if nl else 1], score)
-
     pitfalls = (
-        pitfall(1, "goals", ("Doelen niet helder", "Unclear goals"),
-                ("Stel samen heldere doelen.", "Set clear goals together."), 50),
-        pitfall(2, "equality", ("Niet gelijkwaardig", "Unequal partners"),
-                ("Wees open.", "Be open."), 100),
-        pitfall(3, "trust", ("Teveel vertrouwen", "Too much trust"),
-                ("Bespreek risico's.", "Discuss risks."), 100),
-    )  # fmt: skip
+        PitfallSummary(1, "goals", 50),
+        PitfallSummary(2, "equality", 100),
+        PitfallSummary(3, "trust", 100),
+    )
     checks = (
         Check(
             id="placeholder",
             severity=Severity.ERROR,
-            message="Placeholder in tekst." if nl else "Placeholder in text.",
+            params=(("text", "Placeholder in tekst." if nl else "Placeholder in text."),),
             evidence=(span("XX%", page=1, section="1. Doel"),),
         ),
     )
@@ -150,6 +171,7 @@ def build(report_language: str) -> ScanResult:
         checks=checks,
         score=67,
         tool_version="0.1.0",
+        checklist=CHECKLIST,
     )
 
 

@@ -19,6 +19,7 @@ import agreementscan
 from agreementscan.model import ScanResult, Status
 from agreementscan.render import RENDERERS, Format, render
 from agreementscan.render.html import Span, render_html, tokenize
+from agreementscan.render.words import check_message, element_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -202,7 +203,7 @@ def test_one_mark_per_evidence_item(sample: tuple[ScanResult, str, Page]) -> Non
 
 def test_marks_link_back_to_their_element(sample: tuple[ScanResult, str, Page]) -> None:
     result, html, page = sample
-    names = {e.id: e.name for e in result.elements}
+    names = {e.id: element_name(e, result.report_language) for e in result.elements}
     for mark in page.marks:
         if "id" not in mark:
             continue
@@ -241,7 +242,8 @@ def test_checks_link_to_their_spans() -> None:
     html = render_html([result])
     page = Page(html)
     assert "ck-1-1" in page.ids and "#ck-1-1" in page.hrefs
-    assert result.checks[0].message in page.title or result.checks[0].message[:30] in html
+    message = check_message(result.checks[0], result.report_language)
+    assert message in page.title or message[:30] in html
 
 
 def test_status_badges_have_text_and_symbol(result_en: ScanResult) -> None:

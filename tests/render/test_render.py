@@ -10,7 +10,8 @@ import pytest
 
 from agreementscan.model import Evidence, ScanResult, Status
 from agreementscan.render import RENDERERS, Format, render, report_dict
-from agreementscan.render.i18n import STRINGS, location, snippet, status_label, t
+from agreementscan.render.i18n import location, snippet, status_label, t
+from agreementscan.render.words import catalogue, pitfall_title
 from agreementscan.render.markdown import md
 
 ANSI = re.compile(r"\x1b\[")
@@ -151,7 +152,7 @@ def test_text_status_words_in_report_language(result: ScanResult) -> None:
 
 def test_text_renders_document_markup_literally(result_nl: ScanResult) -> None:
     loud = replace(
-        result_nl.elements[0], reason="Zie [red]artikel 1[/red] :warning: hier."
+        result_nl.elements[0], cause="note", params=(("text", "Zie [red]artikel 1[/red] :warning: hier."),)
     )
     res = replace(result_nl, elements=(loud, *result_nl.elements[1:]))
     out = render([res], Format.TEXT, width=200)
@@ -219,7 +220,7 @@ def test_markdown_content(result: ScanResult) -> None:
     assert out.startswith(f"# {t('title', lang)}: samples/nl/overeenkomst.txt\n")
     for word in STATUS_WORDS[lang]:
         assert word in out
-    assert f"## {t('pitfall_heading', lang, n=1, title=result.pitfalls[0].title)} (50/100)" in out
+    assert f"## {t('pitfall_heading', lang, n=1, title=pitfall_title(result.pitfalls[0], lang, result.checklist))} (50/100)" in out
     assert f"**{t('what_to_do', lang)}**" in out
     assert f"## {t('checks', lang)}" in out
     assert "“XX%”" in out
@@ -254,6 +255,7 @@ def test_md_escape(raw: str, escaped: str) -> None:
 
 
 def test_both_languages_have_the_same_keys() -> None:
+    STRINGS = {lang: catalogue(lang) for lang in ("nl", "en")}
     assert set(STRINGS["nl"]) == set(STRINGS["en"])
 
 

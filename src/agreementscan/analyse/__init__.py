@@ -1,4 +1,5 @@
-"""The analysis stage: Document → ScanResult. Never prints, never reads files."""
+"""The analysis stage: Document → ScanResult. Never prints, never reads files, never words:
+the result holds statuses, causes, parameters and evidence; renderers do the wording."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from ..errors import UsageError
 from ..lexicon import LANGUAGES
 from ..lexicon.profile import Profile, default_profile
 from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
-from ..model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
+from ..model import Check, Document, ElementResult, Evidence, Notice, PitfallSummary, ScanResult, Severity, Status
 from .assess import PERCENT, Context, Verdict, evidence_for, judge
 from .language import detect, languages_for
 from .sentences import TokenMatcher, _first_tokens, split_sentences
-from .texts import text as t
 
 __all__ = ["Matchers", "analyse", "warm"]
 
@@ -97,6 +97,7 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
     doc_lang = detected if language == "auto" else language
     if language != "auto":
         block_langs = tuple(language for _ in block_langs)
+    # Only the default language renderers word the result in: the findings are data.
     report_lang = report_language or (doc_lang if doc_lang in LANGUAGES else "en")
     run = [lexicons[lang] for lang in languages_for(doc_lang, LANGUAGES)]
     primary = run[0].language
@@ -110,55 +111,44 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
         pairs: list[tuple[LanguageLexicon, ElementLexicon]] = [(lx, lx.elements[info.id]) for lx in run]
         verdicts[info.id] = judge(ctx, info.id, pairs)
 
-    elements = tuple(_element_result(ctx, checklist, verdicts[info.id], report_lang) for info in checklist.elements)
-    checks = tuple(_checks(ctx, checklist, verdicts, report_lang))
-    pitfalls = tuple(_pitfall_summaries(checklist, elements, report_lang))
-    warnings = list(document.warnings)
+    elements = tuple(_element_result(ctx, checklist, verdicts[info.id]) for info in checklist.elements)
+    checks = tuple(_checks(ctx, verdicts))
+    pitfalls = tuple(_pitfall_summaries(checklist, elements))
+    warnings = [Notice("extract", (("text", w),)) for w in document.warnings]
     if unsupported is not None:
-        warnings.append(t("warn.unsupported_language", report_lang, language=t(f"lang.{unsupported}", report_lang)))
+        warnings.append(Notice("unsupported_language", (("language", unsupported),)))
     words = len(document.text.split())
     if words < 150:
-        warnings.append(t("warn.short", report_lang, words=words))
+        warnings.append(Notice("short", (("words", words),)))
     score = round(sum(p.score for p in pitfalls) / len(pitfalls)) if pitfalls else 0
     return ScanResult(
         document=document, language=doc_lang, report_language=report_lang, elements=elements,
         pitfalls=pitfalls, checks=checks, score=score, tool_version=__version__,
-        block_languages=block_langs, warnings=tuple(warnings),
+        block_languages=block_langs, warnings=tuple(warnings), checklist=checklist,
     )
 
 
-def _element_result(ctx: Context, checklist: Checklist, verdict: Verdict, lang: str) -> ElementResult:
+def _element_result(ctx: Context, checklist: Checklist, verdict: Verdict) -> ElementResult:
+    """The verdict as data: status, cause and its parameters, evidence (no wording)."""
     info = checklist.element(verdict.element)
     evidence = evidence_for(ctx, verdict.hits) if verdict.status.covered else ()
+    params: tuple[tuple[str, str | int | None], ...] = ()
     if verdict.cause == "covered":
         section = evidence[0].section if evidence else None
-        where = t("where_section", lang, section=_short(section)) if section else ""
-        count = len({h.sentence for h in verdict.hits})
-        reason = t("covered", lang, where=where, n=count, passages=t("passage" if count == 1 else "passages", lang))
+        params = (("passages", len({h.sentence for h in verdict.hits})),)
+        if section:
+            params += (("section", section),)
     elif verdict.cause == "placeholder":
-        reason = t("placeholder", lang, placeholder=verdict.placeholder or "")
+        params = (("placeholder", verdict.placeholder or ""),)
     elif verdict.cause == "no_value":
-        reason = t("no_value", lang, value=t(f"value.{verdict.value_kind}", lang))
-    elif verdict.cause == "not_found":
-        terms = ", ".join(f"“{term}”" for term in info.searched_for(lang)[:4])
-        reason = t("not_found", lang, terms=terms)
-    else:
-        reason = t(verdict.cause, lang)
-    gap = verdict.status in (Status.WEAK, Status.MISSING)
+        params = (("value", verdict.value_kind),)
     return ElementResult(
-        id=info.id, pitfall=info.pitfall, status=verdict.status, reason=reason, name=info.name.get(lang),
-        evidence=evidence, severity=info.severity, advice=info.advice.get(lang) if gap else "",
-        searched_for=info.searched_for(lang), questions=info.questions(lang) if gap else (),
-        description=info.description.get(lang),
+        id=info.id, pitfall=info.pitfall, status=verdict.status, cause=verdict.cause, params=params,
+        evidence=evidence, severity=info.severity,
     )
 
 
-def _short(section: str, limit: int = 60) -> str:
-    section = " ".join(section.split())
-    return section if len(section) <= limit else section[: limit - 1] + "…"
-
-
-def _checks(ctx: Context, checklist: Checklist, verdicts: dict[str, Verdict], lang: str) -> list[Check]:
+def _checks(ctx: Context, verdicts: dict[str, Verdict]) -> list[Check]:
     """Consistency findings about the ownership split."""
     equity = verdicts.get("equity_split")
     if equity is None or not equity.status.covered:
@@ -183,21 +173,20 @@ def _checks(ctx: Context, checklist: Checklist, verdicts: dict[str, Verdict], la
     split = "/".join(f"{s:g}" for s in shares)
     evidence = tuple(sources)
     if abs(total - 100) > 0.01:
-        return [Check("ownership_sum", Severity.ERROR, t("check.ownership_sum", lang, total=f"{total:g}"), evidence)]
+        return [Check("ownership_sum", Severity.ERROR, (("total", total), ("split", split)), evidence)]
     if len(set(shares)) == 1:
         governance = verdicts.get("governance")
         if governance is None or not any(h.rule.endswith(".deadlock") for h in governance.hits):
-            return [Check("deadlock_missing", Severity.WARNING, t("check.deadlock", lang, split=split), evidence)]
+            return [Check("deadlock_missing", Severity.WARNING, (("split", split),), evidence)]
         return []
-    tip = checklist.pitfall(2).tip.get(lang)
-    return [Check("unequal_split", Severity.INFO, t("check.unequal", lang, split=split, tip=tip), evidence)]
+    return [Check("unequal_split", Severity.INFO, (("split", split),), evidence)]
 
 
-def _pitfall_summaries(checklist: Checklist, elements: Sequence[ElementResult], lang: str) -> list[PitfallSummary]:
+def _pitfall_summaries(checklist: Checklist, elements: Sequence[ElementResult]) -> list[PitfallSummary]:
     out = []
     for pitfall in checklist.pitfalls:
         own = [e for e in elements if e.pitfall == pitfall.id and e.status != Status.NOT_APPLICABLE]
         value = sum(1.0 if e.status == Status.PRESENT else 0.5 if e.status == Status.WEAK else 0.0 for e in own)
         score = round(100 * value / len(own)) if own else 100
-        out.append(PitfallSummary(pitfall.id, pitfall.key, pitfall.title.get(lang), pitfall.tip.get(lang), score))
+        out.append(PitfallSummary(pitfall.id, pitfall.key, score))
     return out

@@ -526,7 +526,7 @@ def _evidence(result: ScanResult) -> list[tuple[str, int, int, str]]:
     for element in result.elements:
         if element.status not in (Status.PRESENT, Status.WEAK):
             continue
-        note = element_note(element, result.report_language)
+        note = element_note(element, result.report_language, result.checklist)
         seen: set[tuple[int, int]] = set()
         for ev in element.evidence:
             if (ev.start, ev.end) not in seen:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ..engine import ScanOptions
 from .discover import SUPPORTED_SUFFIXES, Entry, discover
-from .items import BatchError, BatchItem, BatchStats, Summary, result_from_report, summary_from_report
+from .items import BatchError, BatchItem, BatchStats, Summary, summary_of
 from .pool import RECYCLE_AFTER, Outcome, Pool, describe
 from .run import Batch, Job, WarmUp, scan_document
 from .stored import HashTimeout, file_sha256, hash_within, items_from_store, reextract
@@ -27,6 +27,6 @@ from .stored import HashTimeout, file_sha256, hash_within, items_from_store, ree
 __all__ = [
     "Batch", "BatchError", "BatchItem", "BatchStats", "Entry", "HashTimeout", "Job", "Outcome", "Pool",
     "RECYCLE_AFTER", "SUPPORTED_SUFFIXES", "ScanOptions", "Summary", "WarmUp", "describe", "discover",
-    "file_sha256", "hash_within", "items_from_store", "reextract", "result_from_report", "scan_document",
-    "summary_from_report",
+    "file_sha256", "hash_within", "items_from_store", "reextract", "scan_document",
+    "summary_of",
 ]

@@ -1,18 +1,18 @@
-"""What a batch yields: one :class:`BatchItem` per file, its compact :class:`Summary`, the
-run's counters, and the conversions between stored report dicts and results."""
+"""What a batch yields: one :class:`BatchItem` per file, its compact :class:`Summary` and
+the run's counters."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AgreementscanError, ExtractionError
-from ..policy import report_modes
+from ..policy import result_modes
 from .pool import PoolStats
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Document, ScanResult
+    from ..model import ScanResult
 
 
 class BatchError(AgreementscanError):
@@ -56,7 +56,8 @@ class BatchItem:
     """``ok``, ``error`` or ``skipped``."""
     summary: Summary | None = None
     report_json: str | None = None
-    """The full report (``render.jsonreport.report_dict``) as one line of JSON."""
+    """The findings (:mod:`agreementscan.codec`, language-neutral, without the document text)
+    as one line of JSON: what the store keeps. :meth:`report` words them."""
     result: ScanResult | None = None
     """The ScanResult itself, only when the batch was asked for results (``want='result'``)."""
     error: str | None = None
@@ -68,10 +69,32 @@ class BatchItem:
     seconds: float = 0.0
     report_file: str | None = None
     """Name of the per-document HTML report inside the report folder."""
+    report_language: str | None = None
+    """The language to word this item's report in (None: the document's own)."""
+
+    def scan_result(self) -> ScanResult | None:
+        """The ScanResult (decoded on demand, so items stay cheap to pass around), with its
+        report language set to the one this item is to be worded in."""
+        from ..codec import result_from_json
+        from ..render.words import default_report_language
+
+        if self.result is not None:
+            result = self.result
+        elif self.report_json is not None:
+            result = result_from_json(self.report_json, path=self.path)
+        else:
+            return None
+        lang = self.report_language or default_report_language(result.language)
+        if result.report_language != lang:
+            result = dataclasses.replace(result, report_language=lang)
+        return result
 
     def report(self) -> dict[str, Any] | None:
-        """The full report as data (parsed on demand, so items stay cheap to pass around)."""
-        return json.loads(self.report_json) if self.report_json is not None else None
+        """The full JSON report (``agreementscan.report/1``), worded now."""
+        from ..render.jsonreport import report_dict
+
+        result = self.scan_result()
+        return report_dict(result) if result is not None else None
 
     def exception(self) -> AgreementscanError:
         """The error as an exception (what :func:`agreementscan.api.scan_folder` yields)."""
@@ -93,65 +116,23 @@ class BatchStats(PoolStats):
     pages: int = 0
 
 
-def summary_from_report(report: dict[str, Any]) -> Summary:
-    """Compact summary of a report dict."""
-    document = report.get("document", {})
-    counts = report.get("summary", {})
-    pitfalls = tuple(int(p.get("score", 0)) for p in sorted(report.get("pitfalls", []), key=lambda p: p["id"]))
+def summary_of(result: ScanResult) -> Summary:
+    """Compact summary of a result."""
+    counts = {status: 0 for status in ("present", "weak", "missing", "not_applicable")}
+    for element in result.elements:
+        counts[element.status.value] += 1
+    document = result.document
     return Summary(
-        sha256=document.get("sha256"),
-        format=document.get("format"),
-        language=document.get("language"),
-        report_language=report.get("report_language"),
-        pages=document.get("pages"),
-        score=int(report.get("score", 0)),
-        pitfalls=pitfalls,
-        present=int(counts.get("present", 0)),
-        weak=int(counts.get("weak", 0)),
-        missing=int(counts.get("missing", 0)),
-        not_applicable=int(counts.get("not_applicable", 0)),
-        fails_on=report_modes(report),
-    )
-
-
-def result_from_report(report: dict[str, Any], document: Document | None = None) -> ScanResult:
-    """Rebuild a ScanResult from a stored report dict (for re-rendering without a rescan).
-
-    Reports do not hold the document text, so pass the re-extracted ``document`` when the
-    file is still there; without it the result has an empty text and evidence keeps its
-    quotes but points nowhere (start = end = 0), which renderers show without highlights.
-    """
-    from ..model import Check, Document, ElementResult, Evidence, PitfallSummary, ScanResult, Severity, Status
-
-    info = report["document"]
-    keep_offsets = document is not None
-    if document is None:
-        document = Document(text="", blocks=(), format=info.get("format") or "txt", path=info.get("path"),
-                            sha256=info.get("sha256"), pages=info.get("pages"),
-                            warnings=tuple(info.get("warnings", ())))
-
-    def evidence(data: dict[str, Any]) -> Evidence:
-        start, end = (data["start"], data["end"]) if keep_offsets else (0, 0)
-        return Evidence(text=data["text"], start=start, end=end, page=data.get("page"),
-                        paragraph=data.get("paragraph"), line=data.get("line"), section=data.get("section"),
-                        rule=data.get("rule"))
-
-    elements = tuple(
-        ElementResult(id=e["id"], pitfall=e["pitfall"], status=Status(e["status"]), reason=e["reason"],
-                      name=e.get("name", ""), evidence=tuple(evidence(x) for x in e.get("evidence", ())),
-                      severity=Severity(e.get("severity", "warning")), advice=e.get("advice", ""),
-                      questions=tuple(e.get("questions", ())))
-        for e in report["elements"])
-    return ScanResult(
-        document=document,
-        language=info.get("language") or "en",
-        report_language=report.get("report_language") or "en",
-        elements=elements,
-        pitfalls=tuple(PitfallSummary(id=p["id"], key=p["key"], title=p["title"], tip=p["tip"], score=p["score"])
-                       for p in report["pitfalls"]),
-        checks=tuple(Check(id=c["id"], severity=Severity(c["severity"]), message=c["message"],
-                           evidence=tuple(evidence(x) for x in c.get("evidence", ())))
-                     for c in report.get("checks", ())),
-        score=report["score"],
-        tool_version=report.get("tool", {}).get("version", ""),
+        sha256=document.sha256,
+        format=document.format,
+        language=result.language,
+        report_language=result.report_language,
+        pages=document.pages,
+        score=result.score,
+        pitfalls=tuple(p.score for p in sorted(result.pitfalls, key=lambda p: p.id)),
+        present=counts["present"],
+        weak=counts["weak"],
+        missing=counts["missing"],
+        not_applicable=counts["not_applicable"],
+        fails_on=result_modes(result),
     )

@@ -8,18 +8,17 @@ interrupted run loses nothing that finished. The iterator never prints.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine import ScanOptions, scanner_for
 from ..fileio import remove_temporaries, write_text_atomic
 from .discover import Entry
-from .items import BatchItem, BatchStats, result_from_report, summary_from_report
+from .items import BatchItem, BatchStats, summary_of
 from .pool import RECYCLE_AFTER, Outcome, Pool, describe
 from .stored import HashTimeout, hash_within, reextract
 
@@ -48,14 +47,13 @@ def scan_document(job: Job) -> dict[str, Any]:
     The worker process is the time limit (it is killed on time), so the scan runs right
     here, with the worker's scanner for these options (built once per worker).
     """
-    from ..render.jsonreport import report_dict
+    from ..codec import result_to_json
 
     start = time.perf_counter()
     result = scanner_for(job.options.with_(timeout=None)).scan_here(job.path)
-    report = report_dict(result)
     payload: dict[str, Any] = {
-        "report_json": json.dumps(report, ensure_ascii=False, separators=(",", ":")),
-        "summary": summary_from_report(report),
+        "report_json": result_to_json(result),
+        "summary": summary_of(result),
         "result": result if job.want == "result" else None,
         "report_file": None,
     }
@@ -207,28 +205,41 @@ class Batch:
         return None
 
     def _from_store(self, entry: Entry, stored: str) -> BatchItem:
-        report = json.loads(stored)
-        if report.get("document", {}).get("path") != entry.path:
+        from ..codec import CodecError, result_from_json
+        from ..render.words import default_report_language
+
+        try:
             # The same content may have been stored from another path: report this one.
-            report["document"]["path"] = entry.path
-            stored = json.dumps(report, ensure_ascii=False, separators=(",", ":"))
-        result = None
+            result = result_from_json(stored, path=entry.path)
+        except CodecError as exc:
+            return BatchItem(entry.path, entry.relpath, "error", error_kind="stored",
+                             error=f"stored result cannot be read ({exc}); scan it again without --db")
+        lang = self.options.report_language or default_report_language(result.language)
+        result = replace(result, report_language=lang)
         report_file = None
         target = self._html_target(entry)
-        if self.want == "result" or target is not None:
-            result = result_from_report(report, reextract(entry.path, report, self.options))
-        if target is not None and result is not None:
+        if target is not None:
             from ..render import render
 
+            document = reextract(entry.path, result.document.sha256, self.options)
+            shown = replace(result, document=document) if document is not None else result
             try:
-                write_text_atomic(target, render([result], "html"))
+                write_text_atomic(target, render([shown], "html"))
             except OSError as exc:  # a full disk: the same error row a worker gives
-                return BatchItem(entry.path, entry.relpath, "error", summary=summary_from_report(report),
+                return BatchItem(entry.path, entry.relpath, "error", summary=summary_of(result),
                                  report_json=stored, cached=True, error_kind="render",
-                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
+                                 error=f"cannot write the HTML report ({exc.strerror or exc})",
+                                 report_language=self.options.report_language)
             report_file = os.path.basename(target)
-        return BatchItem(entry.path, entry.relpath, "ok", summary=summary_from_report(report), report_json=stored,
-                         result=result if self.want == "result" else None, cached=True, report_file=report_file)
+            if self.want == "result":
+                result = shown
+        elif self.want == "result":
+            document = reextract(entry.path, result.document.sha256, self.options)
+            if document is not None:
+                result = replace(result, document=document)
+        return BatchItem(entry.path, entry.relpath, "ok", summary=summary_of(result), report_json=stored,
+                         result=result if self.want == "result" else None, cached=True, report_file=report_file,
+                         report_language=self.options.report_language)
 
     def _emit(self, seq: int, entry: Entry, item: BatchItem) -> BatchItem:
         """Count the item and commit it to the store."""
@@ -260,7 +271,8 @@ class Batch:
         return BatchItem(task.entry.path, task.entry.relpath, "error" if render_error else "ok",
                          summary=payload["summary"], report_json=payload["report_json"], result=payload["result"],
                          error=render_error, error_kind="render" if render_error else None,
-                         seconds=payload.get("seconds", seconds), report_file=payload["report_file"])
+                         seconds=payload.get("seconds", seconds), report_file=payload["report_file"],
+                         report_language=self.options.report_language)
 
     def _job(self, task: _Task) -> Job:
         return Job(task.entry.path, self.options, self.want, task.html_target)

@@ -9,16 +9,16 @@ version and the report-changing options (:meth:`ScanOptions.key`) all match.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..engine import ScanOptions
 from ..errors import AgreementscanError
 from ..fileio import write_text_atomic
-from .items import BatchItem, result_from_report, summary_from_report
+from .items import BatchItem, summary_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Document
@@ -76,8 +76,8 @@ def hash_within(path: str, seconds: float | None, limit: int | None) -> str:
     return outcome[0]
 
 
-def reextract(path: str, report: dict[str, Any], options: ScanOptions) -> Document | None:
-    """The document again (text and blocks) if the file still has the reported content."""
+def reextract(path: str, sha256: str | None, options: ScanOptions) -> Document | None:
+    """The document again (text and blocks) if the file still has the stored content."""
     from ..extract import extract
 
     try:
@@ -85,40 +85,49 @@ def reextract(path: str, report: dict[str, Any], options: ScanOptions) -> Docume
                            max_bytes=options.max_bytes, max_chars=options.max_chars)
     except AgreementscanError:
         return None
-    return document if document.sha256 == report.get("document", {}).get("sha256") else None
-
+    return document if document.sha256 == sha256 else None
 
 
 def items_from_store(stored: Iterable[StoredItem], *, report_dir: str | Path | None = None,
-                     report_names: dict[str, str] | None = None) -> Iterator[BatchItem]:
+                     report_names: dict[str, str] | None = None,
+                     language: str | None = None) -> Iterator[BatchItem]:
     """Batch items rebuilt from a results database (for ``agreementscan report``), no scanning.
 
-    With ``report_dir``, the HTML report of each document is written again; its full text
-    is shown when the file is still at its path with the same content.
+    The store keeps language-neutral findings: ``language`` words them (default: each
+    document's own language). With ``report_dir``, the HTML report of each document is
+    written again; its full text is shown when the file is still at its path with the same
+    content.
     """
+    from ..codec import CodecError, result_from_json
+    from ..render.words import default_report_language
+
     names = report_names or {}
     for row in stored:
         if row.status != "ok" or row.report_json is None:
             yield BatchItem(row.path, row.relpath, row.status, error=row.message, cached=True,
                             error_kind=row.error_kind)
             continue
-        report = json.loads(row.report_json)
-        report["document"]["path"] = row.path
+        try:
+            result = result_from_json(row.report_json, path=row.path)
+        except CodecError as exc:
+            yield BatchItem(row.path, row.relpath, "error", error_kind="stored", cached=True,
+                            error=f"stored result cannot be read ({exc}); run batch again")
+            continue
+        result = replace(result, report_language=language or default_report_language(result.language))
         report_file = None
         if report_dir is not None and row.path in names:
             from ..render import render
 
             # The default limits bound the memory of re-reading; a file past them is shown
             # without its full text rather than read without bounds.
-            document = reextract(row.path, report, ScanOptions())
+            document = reextract(row.path, result.document.sha256, ScanOptions())
             report_file = names[row.path]
+            shown = replace(result, document=document) if document is not None else result
             try:
-                write_text_atomic(os.path.join(os.fspath(report_dir), report_file),
-                                  render([result_from_report(report, document)], "html"))
+                write_text_atomic(os.path.join(os.fspath(report_dir), report_file), render([shown], "html"))
             except OSError as exc:  # a full disk: an error row, the other documents go on
                 yield BatchItem(row.path, row.relpath, "error", error_kind="render", cached=True,
                                 error=f"cannot write the HTML report ({exc.strerror or exc})")
                 continue
-        yield BatchItem(row.path, row.relpath, "ok", summary=summary_from_report(report),
-                        report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")), cached=True,
-                        report_file=report_file)
+        yield BatchItem(row.path, row.relpath, "ok", summary=summary_of(result), report_json=row.report_json,
+                        cached=True, report_file=report_file, report_language=language)

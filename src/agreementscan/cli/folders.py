@@ -149,7 +149,7 @@ class _Overview:
 
     def __init__(self, fmt: str, output: Path | None, inputs: Sequence[str | Path], report_dir: Path | None,
                  fail_on: str, color: bool | None, baseline: Baseline | None = None,
-                 folder: ReportFolder | None = None) -> None:
+                 folder: ReportFolder | None = None, language: str | None = None) -> None:
         from ..render.portfolio import CsvWriter, JsonArrayWriter
 
         self.fmt = fmt
@@ -169,11 +169,12 @@ class _Overview:
         self.output = output
         self.inputs = inputs
         self.baseline = baseline
+        self.language = language
 
     def add(self, item) -> None:  # type: ignore[no-untyped-def]
         from ..render.portfolio import compact, jsonl_line
 
-        item = _with_baseline(item, self.baseline)
+        item, result = _with_baseline(item, self.baseline, need=self.fmt != "table")
         self.counts[item.status] += 1
         self.counts["cached"] += int(item.cached)
         summary = item.summary
@@ -183,11 +184,11 @@ class _Overview:
                 self.failed_on = True
                 self.failed_paths.append(item.path)
         if self.csv is not None:
-            self.csv.write(item)
+            self.csv.write(item, result)
         elif self.json is not None:
-            self.json.write(item)
+            self.json.write(item, result)
         elif self.fmt == "jsonl" and self.out is not None:
-            self.out.write(jsonl_line(item))
+            self.out.write(jsonl_line(item, result))
         if self.fmt == "table" or self.report_dir is not None:
             self.rows.append(compact(item))
         if self.folder is not None and item.report_file:
@@ -216,7 +217,7 @@ class _Overview:
             else:
                 echo_out(content, color=color)
         if self.report_dir is not None:
-            for name, page in index_pages(self.rows).items():
+            for name, page in index_pages(self.rows, language=self.language).items():
                 if self.folder is not None:
                     self.folder.write(name, page)
                 else:
@@ -248,20 +249,22 @@ class _Overview:
         return None
 
 
-def _with_baseline(item, baseline: Baseline | None):  # type: ignore[no-untyped-def]
-    """The item with accepted findings marked suppressed in its report and summary."""
-    if baseline is None or item.report_json is None:
-        return item
+def _with_baseline(item, baseline: Baseline | None, *, need: bool = True):  # type: ignore[no-untyped-def]
+    """(item, its decoded result): with a baseline, accepted findings are marked suppressed in
+    both (the result is decoded only when a baseline or an output ``need`` s it)."""
+    if item.status != "ok" or item.report_json is None or (baseline is None and not need):
+        return item, None
     import dataclasses
-    import json
 
-    from ..baseline import apply_baseline, apply_baseline_to_report
-    from ..batch import summary_from_report
+    from ..baseline import apply_baseline
+    from ..batch import summary_of
 
-    report = apply_baseline_to_report(json.loads(item.report_json), baseline)
-    result = apply_baseline(item.result, baseline) if item.result is not None else None
-    return dataclasses.replace(item, report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")),
-                               summary=summary_from_report(report), result=result)
+    result = item.scan_result()
+    if baseline is None or result is None:
+        return item, result
+    result = apply_baseline(result, baseline)
+    kept = result if item.result is not None else None
+    return dataclasses.replace(item, summary=summary_of(result), result=kept), result
 
 
 def _progress_bar(total: int):  # type: ignore[no-untyped-def]
@@ -426,7 +429,7 @@ def batch(paths: tuple[Path, ...], jobs: int | None, recursive: bool, include: t
     run = Batch(entries, options, jobs=jobs, store=store, report_dir=report_dir,
                 report_names=pages, run_args=args)
     overview = _Overview(fmt, output, inputs, report_dir, settings.fail_on,
-                         color, settings.baseline, folder)
+                         color, settings.baseline, folder, language=settings.report_lang)
     show = sys.stderr.isatty() if progress is None else progress
     iterator = iter(run)
     try:
@@ -475,23 +478,27 @@ def _nothing_to_scan(entries: Sequence) -> None:  # type: ignore[type-arg]
 @overview_options
 @fail_on_option
 @baseline_option
+@click.option("--report-lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of the reports (default: from the configuration, else each document's own). "
+                   "The database keeps language-neutral findings, so any language works without a rescan.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="Configuration file (for fail-on and baseline; default: found by walking up).")
+              help="Configuration file (for fail-on, baseline and report-lang; default: found by walking up).")
 @quiet_option
 @click.option("--allow-errors", is_flag=True, help="Do not exit with code 2 because of error rows.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when writing to a terminal).")
 def report(db: Path, all_documents: bool, fmt: str, output: Path | None, force: bool, report_dir: Path | None,
-           fail_on: str | None, baseline: Path | None, config: Path | None, allow_errors: bool,
-           color: bool | None) -> None:
+           fail_on: str | None, baseline: Path | None, report_lang: str | None, config: Path | None,
+           allow_errors: bool, color: bool | None) -> None:
     """Render the overview of a batch again from its results database, without rescanning.
 
     Shows the latest run by default, or with --all every path the database has seen.
+    With --report-lang the reports are worded in that language.
     """
     from ..batch import Entry, items_from_store
     from ..render.portfolio import report_names
     from ..store import open_store
 
-    settings = resolve(config=config, fail_on=fail_on, baseline=baseline)
+    settings = resolve(config=config, fail_on=fail_on, baseline=baseline, report_lang=report_lang)
     store = open_store(db, create=False)
     try:
         stored = list(store.items(-1 if all_documents else None))
@@ -500,7 +507,8 @@ def report(db: Path, all_documents: bool, fmt: str, output: Path | None, force: 
     report_dir = _report_dir(report_dir)
     names = report_names(Entry(s.path, s.relpath, "scan") for s in stored if s.status == "ok") if report_dir else {}
     folder = _claim_report_dir(report_dir, list(names.values()), force)
-    items = items_from_store(stored, report_dir=report_dir, report_names=names)
-    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color, settings.baseline, folder)
+    items = items_from_store(stored, report_dir=report_dir, report_names=names, language=settings.report_lang)
+    overview = _Overview(fmt, output, [], report_dir, settings.fail_on, color, settings.baseline, folder,
+                         language=settings.report_lang)
     _drive(items, overview, len(stored), False)
     _exit(overview, allow_errors)

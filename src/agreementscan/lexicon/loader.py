@@ -417,6 +417,10 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
     }
 
 
+MESSAGES_FILE = "messages.toml"
+"""Each language folder's message catalogue (read by ``render.words``), not an element file."""
+
+
 def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
     """Load and validate one language's lexicon directory (``<root>/<lang>/``), cached by
     content: an edited lexicon folder is read again, so nobody needs to clear a cache."""
@@ -436,7 +440,7 @@ def _language(lang: str, root: Path | None, content: str | None) -> LanguageLexi
     ids = [e.id for e in checklist.elements]
     elements: dict[str, ElementLexicon] = {}
     for path in sorted(folder.glob("*.toml")):
-        if path.name == "common.toml":
+        if path.name in ("common.toml", MESSAGES_FILE):
             continue
         element = load_element(path, lang, ids)
         elements[element.element] = element
@@ -465,6 +469,8 @@ def _version_of(base: Path) -> str:
 
     digest = hashlib.sha256()
     for path in sorted(base.rglob("*.toml")):
+        if path.name == MESSAGES_FILE:
+            continue  # wording only: stored findings stay valid when a message changes
         # The relative path is hashed too, so that renaming a file changes the version.
         digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes())

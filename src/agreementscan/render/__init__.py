@@ -1,7 +1,9 @@
 """Renderers: turn finished :class:`~agreementscan.model.ScanResult` values into text.
 
-Renderers only read results; they never analyse and never print. Each output format has
-one module and one function ``(results) -> str``; :data:`RENDERERS` maps every
+Renderers only read results; they never analyse and never print. They do all the wording,
+in the language they are given (default: each result's ``report_language``), from the
+message catalogue and the checklist (:mod:`.words`). Each output format has one module and
+one function ``(results, *, language=None) -> str``; :data:`RENDERERS` maps every
 :class:`Format` member to it (a test checks the mapping is complete). Every renderer's
 output ends with a newline, so callers can write it as is.
 """
@@ -31,7 +33,7 @@ class Format(str, Enum):
     SARIF = "sarif"
 
 
-RENDERERS: dict[Format, Callable[[Sequence[ScanResult]], str]] = {
+RENDERERS: dict[Format, Callable[..., str]] = {
     Format.TEXT: render_text,
     Format.JSON: render_json,
     Format.MARKDOWN: render_markdown,
@@ -46,8 +48,12 @@ def render(
     *,
     color: bool = False,
     width: int = 100,
+    language: str | None = None,
 ) -> str:
     """Render one or more results in ``fmt``; ``color`` and ``width`` apply to text only.
+
+    ``language`` (``nl``, ``en``, ...) words the reports in that language; by default each
+    result's ``report_language``. A language without a message catalogue gets English.
 
     Several results give a JSON array, text/Markdown reports joined by a rule, or one
     HTML page with a section per result.
@@ -65,5 +71,5 @@ def render(
     # A file name that is not UTF-8 must never make a report unwritable (JSON and SARIF
     # escape those bytes themselves, as JSON text).
     if fmt is Format.TEXT:
-        return surrogates_shown(render_text(batch, color=color, width=width))
-    return surrogates_shown(RENDERERS[fmt](batch))
+        return surrogates_shown(render_text(batch, color=color, width=width, language=language))
+    return surrogates_shown(RENDERERS[fmt](batch, language=language))

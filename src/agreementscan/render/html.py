@@ -42,6 +42,7 @@ from .i18n import (
     t,
 )
 from .jsonreport import TOOL_NAME, status_counts
+from .words import check_message, gap_words, language_of, pitfall_tip, pitfall_title, reason, warning_texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
@@ -289,8 +290,12 @@ def _evidence_views(
     ]
 
 
-def _report_view(result: ScanResult, prefix: str) -> ReportView:
-    lang = result.report_language if result.report_language in ("nl", "en") else DEFAULT_LANGUAGE
+def _report_view(result: ScanResult, prefix: str, language: str | None = None) -> ReportView:
+    from ..lexicon import LANGUAGES
+
+    lang = language_of(result, language)
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    checklist = result.checklist
     document: Document = result.document
 
     def ev_id(element: ElementResult, n: int) -> str:
@@ -305,7 +310,8 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
         views: list[ElementView] = []
         for index, element in enumerate(elements, start=1):
             status = Status(element.status)
-            name = element.name or element.id
+            words = gap_words(element, lang, checklist)
+            name = words.name or element.id
             ref = f"{number if number is not None else position}.{index}"
             anchor = f"{prefix}el-{_slug(element.id)}"
             for n, ev in enumerate(element.evidence, start=1):
@@ -336,15 +342,15 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
                     status_label=status_label(status, lang),
                     symbol=STATUS_MARKS[status],
                     severity=Severity(element.severity).value,
-                    reason=element.reason,
+                    reason=reason(element, lang, checklist),
                     evidence=_evidence_views(
                         element.evidence, lambda n, e=element: ev_id(e, n), lang
                     ),
                     gap=gap,
-                    searched_for=element.searched_for if gap else (),
-                    why=pitfall.tip if gap and pitfall is not None else "",
-                    advice=element.advice if gap else "",
-                    questions=element.questions if gap else (),
+                    searched_for=words.searched_for if gap else (),
+                    why=pitfall_tip(pitfall, lang, checklist) if gap and pitfall is not None else "",
+                    advice=words.advice if gap else "",
+                    questions=words.questions if gap else (),
                     accepted=(f"{element.suppression.justification} ({element.suppression.date})"
                               if element.suppression is not None else ""),
                 )
@@ -355,8 +361,8 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
         if pitfall is None:
             heading, title = t("other_elements", lang), t("other_elements", lang)
         else:
-            heading = t("pitfall_heading", lang, n=pitfall.id, title=pitfall.title)
-            title = pitfall.title
+            title = pitfall_title(pitfall, lang, checklist)
+            heading = t("pitfall_heading", lang, n=pitfall.id, title=title)
         pitfalls.append(
             PitfallView(
                 anchor=f"{prefix}pitfall-{number if number is not None else 'other'}",
@@ -366,7 +372,7 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
                 title=title,
                 score=pitfall.score if pitfall is not None else None,
                 score_class=_score_class(pitfall.score) if pitfall is not None else "",
-                tip=pitfall.tip if pitfall is not None else "",
+                tip=pitfall_tip(pitfall, lang, checklist) if pitfall is not None else "",
                 elements=views,
                 counts=counts,
             )
@@ -375,6 +381,7 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
     checks: list[CheckView] = []
     for c, check in enumerate(result.checks, start=1):
         severity = Severity(check.severity)
+        text = check_message(check, lang, checklist)
 
         def ck_id(n: int, c: int = c) -> str:
             return f"{prefix}ck-{c}-{n}"
@@ -389,7 +396,7 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
                     tag="span",
                     anchor=ck_id(n),
                     classes=f"ck sev-{severity.value}",
-                    title=f"{t('html.check_span', lang)}: {check.message}",
+                    title=f"{t('html.check_span', lang)}: {text}",
                 )
             )
             order += 1
@@ -398,7 +405,7 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
                 severity=severity.value,
                 severity_label=severity_label(severity, lang),
                 symbol=SEVERITY_MARKS[severity],
-                message=check.message,
+                message=text,
                 evidence=_evidence_views(check.evidence, ck_id, lang),
             )
         )
@@ -439,7 +446,7 @@ def _report_view(result: ScanResult, prefix: str) -> ReportView:
             (s.value, status_label(s, lang), STATUS_MARKS[s], counts[s.value])
             for s in STATUS_ORDER
         ],
-        warnings=result.warnings,
+        warnings=warning_texts(result, lang),
         pitfalls=pitfalls,
         checks=checks,
         legend=[(p.pitfall_class, p.heading) for p in pitfalls if p.number is not None],
@@ -464,11 +471,14 @@ def _environment() -> Environment:
     )
 
 
-def render_html(results: Sequence[ScanResult]) -> str:
-    """One HTML page with a report section per result; ends with a newline."""
+def render_html(results: Sequence[ScanResult], *, language: str | None = None) -> str:
+    """One HTML page with a report section per result; ends with a newline.
+
+    ``language`` words every report in that language (default: each result's own).
+    """
     several = len(results) > 1
     reports = [
-        _report_view(result, f"r{k}-" if several else "")
+        _report_view(result, f"r{k}-" if several else "", language)
         for k, result in enumerate(results, start=1)
     ]
     lang = reports[0].lang if reports else DEFAULT_LANGUAGE

@@ -23,6 +23,15 @@ from .i18n import (
     t,
 )
 from .jsonreport import status_counts
+from .words import (
+    check_message,
+    gap_words,
+    language_of,
+    pitfall_tip,
+    pitfall_title,
+    reason,
+    warning_texts,
+)
 
 SNIPPET_LIMIT = 160
 SEPARATOR = "\n---\n\n"
@@ -58,13 +67,16 @@ def md(text: str, *, line_start: bool = True) -> str:
     return _LEADING_NUMBER.sub(r"\1\\\2", flat)
 
 
-def render_markdown(results: Sequence[ScanResult]) -> str:
-    """All reports, separated by a horizontal rule; ends with a newline."""
-    return SEPARATOR.join(_render_one(r) for r in results)
+def render_markdown(results: Sequence[ScanResult], *, language: str | None = None) -> str:
+    """All reports, separated by a horizontal rule; ends with a newline.
+
+    ``language`` words every report in that language (default: each result's own).
+    """
+    return SEPARATOR.join(_render_one(r, language) for r in results)
 
 
-def _render_one(result: ScanResult) -> str:
-    lang = result.report_language
+def _render_one(result: ScanResult, language: str | None = None) -> str:
+    lang = language_of(result, language)
     document = result.document
     name = document.path if document.path else t("no_path", lang)
     out: list[str] = [f"# {md(t('title', lang))}: {md(name)}", ""]
@@ -77,10 +89,11 @@ def _render_one(result: ScanResult) -> str:
     )
     out.append(f"- agreementscan {md(result.tool_version, line_start=False)}")
     out.append("")
-    if result.warnings:
+    warnings = warning_texts(result, lang)
+    if warnings:
         out.append(f"**{t('warnings', lang)}**")
         out.append("")
-        out.extend(f"- {md(w)}" for w in result.warnings)
+        out.extend(f"- {md(w)}" for w in warnings)
         out.append("")
 
     if result.pitfalls:
@@ -89,15 +102,15 @@ def _render_one(result: ScanResult) -> str:
         out.append("|--:|---|--:|")
         for pitfall in result.pitfalls:
             out.append(
-                f"| {pitfall.id} | {md(pitfall.title)} | "
+                f"| {pitfall.id} | {md(pitfall_title(pitfall, lang, result.checklist))} | "
                 f"{t('score_value', lang, score=pitfall.score)} |"
             )
         out.append("")
 
     for pitfall, elements in elements_by_pitfall(result):
-        out.extend(_pitfall(pitfall, elements, lang))
+        out.extend(_pitfall(result, pitfall, elements, lang))
 
-    out.extend(_checks(result.checks, lang))
+    out.extend(_checks(result, result.checks, lang))
 
     counts = status_counts(result)
     summary = " · ".join(
@@ -108,12 +121,13 @@ def _render_one(result: ScanResult) -> str:
 
 
 def _pitfall(
-    pitfall: PitfallSummary | None, elements: list[ElementResult], lang: str
+    result: ScanResult, pitfall: PitfallSummary | None, elements: list[ElementResult], lang: str
 ) -> list[str]:
+    checklist = result.checklist
     if pitfall is None:
         heading = md(t("other_elements", lang))
     else:
-        title = t("pitfall_heading", lang, n=pitfall.id, title=plain(pitfall.title))
+        title = t("pitfall_heading", lang, n=pitfall.id, title=plain(pitfall_title(pitfall, lang, checklist)))
         heading = f"{md(title)} ({t('score_value', lang, score=pitfall.score)})"
     out = [f"## {heading}", ""]
     if elements:
@@ -125,31 +139,33 @@ def _pitfall(
         for element in elements:
             status = Status(element.status)
             cell_status = f"{md(STATUS_MARKS[status])} {status_label(status, lang)}"
-            reason = md(element.reason)
+            why = md(reason(element, lang, checklist))
             if element.suppression is not None:
-                reason += (f" *{md(t('accepted', lang))}: {md(element.suppression.justification)} "
-                           f"({md(element.suppression.date)})*")
+                why += (f" *{md(t('accepted', lang))}: {md(element.suppression.justification)} "
+                        f"({md(element.suppression.date)})*")
+            words = gap_words(element, lang, checklist)
             out.append(
-                f"| {cell_status} | **{md(element.name or element.id)}** "
-                f"| {reason} | {_evidence_cell(element, lang)} |"
+                f"| {cell_status} | **{md(words.name or element.id)}** "
+                f"| {why} | {_evidence_cell(element, words.searched_for, lang)} |"
             )
         out.append("")
 
-    gaps = [e for e in elements if Status(e.status) in (Status.WEAK, Status.MISSING)]
-    gaps = [e for e in gaps if e.advice or e.questions]
+    gaps = [(e, gap_words(e, lang, checklist)) for e in elements if Status(e.status) in (Status.WEAK, Status.MISSING)]
+    gaps = [(e, w) for e, w in gaps if w.advice or w.questions]
     if gaps:
         out += [f"**{t('what_to_do', lang)}**", ""]
-        for element in gaps:
+        for element, words in gaps:
             label = status_label(element.status, lang)
-            advice = f" {md(element.advice)}" if element.advice else ""
-            out.append(f"- **{md(element.name or element.id)}** ({label}):{advice}")
-            if element.questions:
+            advice = f" {md(words.advice)}" if words.advice else ""
+            out.append(f"- **{md(words.name or element.id)}** ({label}):{advice}")
+            if words.questions:
                 out.append(f"  - {t('questions', lang)}:")
-                out.extend(f"    - {md(q)}" for q in element.questions)
+                out.extend(f"    - {md(q)}" for q in words.questions)
         out.append("")
 
-    if pitfall is not None and pitfall.tip:
-        out += [f"> **{t('tip', lang)}:** {md(pitfall.tip)}", ""]
+    tip = pitfall_tip(pitfall, lang, checklist) if pitfall is not None else ""
+    if tip:
+        out += [f"> **{t('tip', lang)}:** {md(tip)}", ""]
     return out
 
 
@@ -163,17 +179,17 @@ def _quote(evidence: Evidence, more: int, lang: str) -> str:
     return text
 
 
-def _evidence_cell(element: ElementResult, lang: str) -> str:
+def _evidence_cell(element: ElementResult, searched_for: tuple[str, ...], lang: str) -> str:
     status = Status(element.status)
     if status.covered and element.evidence:
         return _quote(element.evidence[0], len(element.evidence) - 1, lang)
-    if status is Status.MISSING and element.searched_for:
-        searched = ", ".join(md(s) for s in element.searched_for)
+    if status is Status.MISSING and searched_for:
+        searched = ", ".join(md(s) for s in searched_for)
         return f"*{t('searched_for', lang)}: {searched}*"
     return ""
 
 
-def _checks(checks: Sequence[Check], lang: str) -> list[str]:
+def _checks(result: ScanResult, checks: Sequence[Check], lang: str) -> list[str]:
     out = [f"## {t('checks', lang)}", ""]
     if not checks:
         return out + [t("no_checks", lang), ""]
@@ -184,7 +200,8 @@ def _checks(checks: Sequence[Check], lang: str) -> list[str]:
         if check.evidence:
             evidence = _quote(check.evidence[0], len(check.evidence) - 1, lang)
         out.append(
-            f"| {severity_label(check.severity, lang)} | {md(check.message)} | {evidence} |"
+            f"| {severity_label(check.severity, lang)} | {md(check_message(check, lang, result.checklist))} "
+            f"| {evidence} |"
         )
     out.append("")
     return out

@@ -22,13 +22,24 @@ from urllib.parse import quote
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..batch import BatchItem, Entry
+    from ..model import ScanResult
 
-PITFALL_NAMES = {1: "Unclear goals", 2: "Unequal partners", 3: "Too much trust", 4: "Going too fast",
-                 5: "Mission and values"}
 CSV_FIELDS = ("path", "sha256", "language", "element", "pitfall", "status", "severity", "suppressed",
               "evidence_count", "error")
 INDEX_NAME = "index.html"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _pitfall_ids() -> tuple[int, ...]:
+    """The checklist's pitfall numbers, in order (the overview has a column for each)."""
+    from ..lexicon.loader import load_checklist
+
+    return tuple(p.id for p in load_checklist().pitfalls)
+
+
+def _result(item: BatchItem, result: ScanResult | None) -> ScanResult | None:
+    """The item's result: the one given (a baseline already applied), else decoded now."""
+    return result if result is not None else item.scan_result()
 
 
 def compact(item: BatchItem) -> BatchItem:
@@ -88,22 +99,21 @@ class CsvWriter:
         self.writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self.writer.writerow(CSV_FIELDS)
 
-    def write(self, item: BatchItem) -> None:
-        """Write the rows of one item."""
+    def write(self, item: BatchItem, result: ScanResult | None = None) -> None:
+        """Write the rows of one item (``result``: its decoded result, if the caller has it)."""
         row = self.writer.writerow
-        if item.status != "ok":
+        found = _result(item, result) if item.status == "ok" else None
+        if found is None:
             sha = item.summary.sha256 if item.summary else ""
             row([neutralise(v) for v in (item.path, sha, "", "", "", item.status, "", "", "", item.error or "")])
             return
-        report = item.report() or {}
-        language = report.get("document", {}).get("language", "")
-        sha = report.get("document", {}).get("sha256", "")
-        for element in report.get("elements", []):
+        sha = found.document.sha256 or ""
+        for element in found.elements:
             # "suppressed" holds the baseline justification of an accepted finding.
-            accepted = (element.get("suppressed") or {}).get("justification", "")
-            row([neutralise(v) for v in (item.path, sha, language, element["id"], element["pitfall"],
-                                         element["status"], element.get("severity", ""), accepted,
-                                         len(element.get("evidence", [])), "")])
+            accepted = element.suppression.justification if element.suppression is not None else ""
+            row([neutralise(v) for v in (item.path, sha, found.language, element.id, element.pitfall,
+                                         element.status.value, element.severity.value, accepted,
+                                         len(element.evidence), "")])
 
 
 def error_object(item: BatchItem) -> dict[str, Any]:
@@ -116,12 +126,15 @@ def error_object(item: BatchItem) -> dict[str, Any]:
     return data
 
 
-def jsonl_line(item: BatchItem) -> str:
-    """One line of JSON Lines: the full report, or an error object; ends with a newline."""
+def jsonl_line(item: BatchItem, result: ScanResult | None = None) -> str:
+    """One line of JSON Lines: the full report (worded now, in the item's report language),
+    or an error object; ends with a newline."""
     from ..errors import json_safe
+    from .jsonreport import report_dict
 
-    if item.status == "ok" and item.report_json is not None:
-        return json_safe(item.report_json) + "\n"
+    found = _result(item, result) if item.status == "ok" else None
+    if found is not None:
+        return json_safe(json.dumps(report_dict(found), ensure_ascii=False, separators=(",", ":"))) + "\n"
     return json_safe(json.dumps(error_object(item), ensure_ascii=False)) + "\n"
 
 
@@ -133,10 +146,10 @@ class JsonArrayWriter:
         self.count = 0
         stream.write("[")
 
-    def write(self, item: BatchItem) -> None:
+    def write(self, item: BatchItem, result: ScanResult | None = None) -> None:
         """Append one element."""
         self.stream.write(",\n" if self.count else "\n")
-        self.stream.write(jsonl_line(item).rstrip("\n"))
+        self.stream.write(jsonl_line(item, result).rstrip("\n"))
         self.count += 1
 
     def close(self) -> None:
@@ -164,7 +177,8 @@ def render_table(items: Sequence[BatchItem], *, color: bool = False, width: int 
     table = Table(show_lines=False, pad_edge=False, expand=False)
     table.add_column("path", overflow="fold")
     table.add_column("lang")
-    for number in PITFALL_NAMES:
+    pitfalls = _pitfall_ids()
+    for number in pitfalls:
         table.add_column(f"P{number}", justify="right")
     table.add_column("score", justify="right")
     table.add_column("missing", justify="right")
@@ -179,7 +193,7 @@ def render_table(items: Sequence[BatchItem], *, color: bool = False, width: int 
                           str(summary.missing), "ok", "")
         else:
             style = "red" if item.status == "error" else "dim"
-            table.add_row(Text(shown(item.path)), "", "", "", "", "", "", "", "", Text(item.status, style=style),
+            table.add_row(Text(shown(item.path)), "", *[""] * len(pitfalls), "", "", Text(item.status, style=style),
                           Text(shown(item.error or "")))
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
@@ -211,7 +225,8 @@ def _heat(score: int | None) -> str:
     return f"h{min(6, max(0, score * 7 // 101))}"
 
 
-def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreements: overview") -> dict[str, str]:
+def index_pages(items: Sequence[BatchItem], *, title: str | None = None,
+                language: str | None = None) -> dict[str, str]:
     """The HTML index as ``{file name: page}``: ``index.html`` sorted by path and one page per
     other sort order (overall score, each pitfall, missing count), linked from the column
     headings, so the table sorts without any script. Every value is escaped by Jinja2; the
@@ -229,10 +244,16 @@ def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreeme
     template = env.get_template("index.html.j2")
     style_hash = "sha256-" + base64.b64encode(hashlib.sha256(_STYLE.encode("utf-8")).digest()).decode("ascii")
 
-    columns = [(f"p{n}", f"P{n}", f"Pitfall {n}: {name}") for n, name in PITFALL_NAMES.items()]
-    columns += [("score", "score", "Overall score"), ("missing", "missing", "Elements missing")]
-    sorts = {"path": "path", **{key: long.lower() if key.startswith("p") and key != "path" else label
-                                for key, label, long in columns}}
+    from .words import DEFAULT_LANGUAGE, message, pitfall_title
+
+    lang = language or DEFAULT_LANGUAGE
+    title = title or message("overview.title", lang)
+    columns = [(f"p{n}", f"P{n}", message("overview.pitfall_column", lang, n=n, title=pitfall_title(n, lang)))
+               for n in _pitfall_ids()]
+    columns += [("score", "score", message("overview.score_column", lang)),
+                ("missing", "missing", message("overview.missing_column", lang))]
+    sorts = {"path": message("overview.path", lang),
+             **{key: long.lower() if key.startswith("p") and key != "path" else label for key, label, long in columns}}
     pages = {"path": INDEX_NAME, **{key: f"index-{key}.html" for key, _, _ in columns}}
 
     def row_view(item: BatchItem) -> dict[str, Any]:
@@ -263,6 +284,12 @@ def index_pages(items: Sequence[BatchItem], *, title: str = "Partnership agreeme
     out: dict[str, str] = {}
     for sort, name in pages.items():
         rows = [row_view(i) for i in sorted(ok, key=key_for(sort))] + [row_view(i) for i in rest]
+        words = {"counts": message("overview.counts", lang, **counts),
+                 "sorted_by": message("overview.sorted_by", lang, sort=sorts[sort]),
+                 "path": message("overview.path", lang), "language": message("overview.language", lang),
+                 "status": message("overview.status", lang),
+                 "by": {key: message("overview.by", lang, sort=label) for key, label in sorts.items()}}
         out[name] = template.render(title=title, style=_STYLE, style_hash=style_hash, rows=rows, columns=columns,
-                                    sorts=sorts, pages=pages, current=sort, counts=counts, version=__version__)
+                                    sorts=sorts, pages=pages, current=sort, counts=counts, version=__version__,
+                                    lang=lang, words=words)
     return out

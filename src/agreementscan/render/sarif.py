@@ -16,6 +16,7 @@ from typing import Any
 
 from ..model import Check, ElementResult, Evidence, ScanResult, Severity, Status
 from .i18n import status_label
+from .words import check_message, element_words, gap_words, language_of, reason
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -30,22 +31,26 @@ def _uri(path: str | None) -> str:
     return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()
 
 
-def _rules(results: Sequence[ScanResult]) -> list[dict[str, Any]]:
+def _rules(results: Sequence[ScanResult], language: str | None) -> list[dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for result in results:
+        lang = language_of(result, language)
         for element in result.elements:
             if element.id in rules:
                 continue
-            help_lines = [element.description] if element.description else []
-            if element.advice:
-                help_lines.append(element.advice)
-            help_lines += [f"- {q}" for q in element.questions]
+            # Help of the rule: advice and questions as a gap of this document shows them.
+            words = gap_words(element, lang, result.checklist)
+            description = element_words(element, lang, result.checklist).description
+            help_lines = [description] if description else []
+            if words.advice:
+                help_lines.append(words.advice)
+            help_lines += [f"- {q}" for q in words.questions]
             rules[element.id] = {
                 "id": element.id,
                 "name": "".join(part.capitalize() for part in element.id.split("_")),
-                "shortDescription": {"text": element.name or element.id},
-                "fullDescription": {"text": element.description or element.name or element.id},
-                "help": {"text": "\n".join(help_lines) or element.name or element.id},
+                "shortDescription": {"text": words.name or element.id},
+                "fullDescription": {"text": description or words.name or element.id},
+                "help": {"text": "\n".join(help_lines) or words.name or element.id},
                 "defaultConfiguration": {"level": LEVELS[Severity(element.severity)]},
                 "properties": {"pitfall": element.pitfall, "tags": [f"pitfall-{element.pitfall}", "agreement"]},
             }
@@ -55,7 +60,7 @@ def _rules(results: Sequence[ScanResult]) -> list[dict[str, Any]]:
                 "id": rule_id,
                 "name": "".join(part.capitalize() for part in check.id.split("_")),
                 "shortDescription": {"text": check.id.replace("_", " ")},
-                "fullDescription": {"text": check.message},
+                "fullDescription": {"text": check_message(check, lang, result.checklist)},
                 "defaultConfiguration": {"level": LEVELS[Severity(check.severity)]},
                 "properties": {"tags": ["consistency"]},
             })
@@ -86,11 +91,12 @@ def _location(result: ScanResult, artifact: int, evidence: Evidence | None) -> d
     return location
 
 
-def _element_result(result: ScanResult, artifact: int, index: int, element: ElementResult) -> dict[str, Any]:
-    lang = result.report_language
-    text = f"{element.name}: {status_label(element.status, lang)}. {element.reason}"
-    if element.advice:
-        text += f" {element.advice}"
+def _element_result(result: ScanResult, artifact: int, index: int, element: ElementResult,
+                    lang: str) -> dict[str, Any]:
+    words = gap_words(element, lang, result.checklist)
+    text = f"{words.name}: {status_label(element.status, lang)}. {reason(element, lang, result.checklist)}"
+    if words.advice:
+        text += f" {words.advice}"
     out: dict[str, Any] = {
         "ruleId": element.id,
         "ruleIndex": index,
@@ -98,7 +104,8 @@ def _element_result(result: ScanResult, artifact: int, index: int, element: Elem
         "level": LEVELS[Severity(element.severity)],
         "message": {"text": text},
         "locations": [_location(result, artifact, ev) for ev in element.evidence] or [_location(result, artifact, None)],
-        "properties": {"status": Status(element.status).value, "pitfall": element.pitfall},
+        "properties": {"status": Status(element.status).value, "pitfall": element.pitfall,
+                       "cause": element.cause, "params": dict(element.params)},
     }
     if element.suppression is not None:
         out["suppressions"] = [{
@@ -110,20 +117,20 @@ def _element_result(result: ScanResult, artifact: int, index: int, element: Elem
     return out
 
 
-def _check_result(result: ScanResult, artifact: int, index: int, check: Check) -> dict[str, Any]:
+def _check_result(result: ScanResult, artifact: int, index: int, check: Check, lang: str) -> dict[str, Any]:
     return {
         "ruleId": f"check.{check.id}",
         "ruleIndex": index,
         "kind": "fail",
         "level": LEVELS[Severity(check.severity)],
-        "message": {"text": check.message},
+        "message": {"text": check_message(check, lang, result.checklist)},
         "locations": [_location(result, artifact, ev) for ev in check.evidence] or [_location(result, artifact, None)],
     }
 
 
-def sarif_dict(results: Sequence[ScanResult]) -> dict[str, Any]:
-    """The SARIF log as JSON-ready data."""
-    rules = _rules(results)
+def sarif_dict(results: Sequence[ScanResult], language: str | None = None) -> dict[str, Any]:
+    """The SARIF log as JSON-ready data, worded in ``language`` (default: each result's own)."""
+    rules = _rules(results, language)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     artifacts = []
     out_results = []
@@ -133,11 +140,12 @@ def sarif_dict(results: Sequence[ScanResult]) -> dict[str, Any]:
         if result.document.sha256:
             entry["hashes"] = {"sha-256": result.document.sha256}
         artifacts.append(entry)
+        lang = language_of(result, language)
         for element in result.elements:
             if element.status in (Status.WEAK, Status.MISSING):
-                out_results.append(_element_result(result, artifact, index[element.id], element))
+                out_results.append(_element_result(result, artifact, index[element.id], element, lang))
         for check in result.checks:
-            out_results.append(_check_result(result, artifact, index[f"check.{check.id}"], check))
+            out_results.append(_check_result(result, artifact, index[f"check.{check.id}"], check, lang))
     version = results[0].tool_version if results else ""
     return {
         "$schema": SARIF_SCHEMA,
@@ -148,13 +156,13 @@ def sarif_dict(results: Sequence[ScanResult]) -> dict[str, Any]:
             "artifacts": artifacts,
             "results": out_results,
             "columnKind": "unicodeCodePoints",
-            "language": results[0].report_language if results else "en",
+            "language": language_of(results[0], language) if results else "en",
         }],
     }
 
 
-def render_sarif(results: Sequence[ScanResult]) -> str:
+def render_sarif(results: Sequence[ScanResult], *, language: str | None = None) -> str:
     """SARIF 2.1.0 as pretty-printed JSON."""
     from ..errors import json_safe
 
-    return json_safe(json.dumps(sarif_dict(results), ensure_ascii=False, indent=2)) + "\n"
+    return json_safe(json.dumps(sarif_dict(results, language), ensure_ascii=False, indent=2)) + "\n"

@@ -37,6 +37,15 @@ from .i18n import (
     t,
 )
 from .jsonreport import status_counts
+from .words import (
+    check_message,
+    gap_words,
+    language_of,
+    pitfall_tip,
+    pitfall_title,
+    reason,
+    warning_texts,
+)
 
 SNIPPET_LIMIT = 160
 
@@ -56,14 +65,17 @@ SEVERITY_STYLES: dict[str, str] = {"error": "bold red", "warning": "yellow", "in
 
 
 def render_text(
-    results: Sequence[ScanResult], *, color: bool = False, width: int = 100
+    results: Sequence[ScanResult], *, color: bool = False, width: int = 100, language: str | None = None
 ) -> str:
-    """All reports, separated by a horizontal rule; ends with a newline."""
+    """All reports, separated by a horizontal rule; ends with a newline.
+
+    ``language`` words every report in that language (default: each result's own).
+    """
     separator = "\n" + "─" * width + "\n\n"
-    return separator.join(_render_one(r, color=color, width=width) for r in results)
+    return separator.join(_render_one(r, color=color, width=width, language=language) for r in results)
 
 
-def _render_one(result: ScanResult, *, color: bool, width: int) -> str:
+def _render_one(result: ScanResult, *, color: bool, width: int, language: str | None = None) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -75,7 +87,7 @@ def _render_one(result: ScanResult, *, color: bool, width: int) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    lang = result.report_language
+    lang = language_of(result, language)
     for renderable in _report(result, lang):
         console.print(renderable)
     out = buffer.getvalue()
@@ -87,9 +99,9 @@ def _report(result: ScanResult, lang: str) -> list[object]:
     parts: list[object] = [*_header(result, lang)]
     for pitfall, elements in elements_by_pitfall(result):
         parts.append(Text())
-        parts.extend(_pitfall(pitfall, elements, lang))
+        parts.extend(_pitfall(result, pitfall, elements, lang))
     parts.append(Text())
-    parts.extend(_checks(result.checks, lang))
+    parts.extend(_checks(result, result.checks, lang))
     parts.append(Text())
     parts.append(_summary(result, lang))
     return parts
@@ -129,22 +141,23 @@ def _header(result: ScanResult, lang: str) -> list[object]:
         (f"{t('overall_score', lang)}: ", "bold"), _score_text(result.score, lang)
     )
     parts: list[object] = [title, facts, score]
-    if result.warnings:
+    warnings = warning_texts(result, lang)
+    if warnings:
         parts.append(Text(f"{t('warnings', lang)}:", style="bold yellow"))
-        for warning in result.warnings:
+        for warning in warnings:
             parts.append(Padding(Text(f"! {plain(warning)}", style="yellow"), (0, 0, 0, 2)))
     return parts
 
 
 def _pitfall(
-    pitfall: PitfallSummary | None, elements: list[ElementResult], lang: str
+    result: ScanResult, pitfall: PitfallSummary | None, elements: list[ElementResult], lang: str
 ) -> list[object]:
     if pitfall is None:
         heading = Text(t("other_elements", lang), style="bold underline")
     else:
         heading = Text()
         heading.append(
-            t("pitfall_heading", lang, n=pitfall.id, title=plain(pitfall.title)),
+            t("pitfall_heading", lang, n=pitfall.id, title=plain(pitfall_title(pitfall, lang, result.checklist))),
             style="bold underline",
         )
         heading.append("  ")
@@ -157,11 +170,12 @@ def _pitfall(
     grid.add_column(width=label_width, no_wrap=True)
     grid.add_column(ratio=1)
     for element in elements:
-        grid.add_row(_status_cell(element.status, lang), _element_cell(element, lang))
+        grid.add_row(_status_cell(element.status, lang), _element_cell(result, element, lang))
     if elements:
         parts.append(Padding(grid, (0, 0, 0, 2)))
-    if pitfall is not None and pitfall.tip:
-        tip = Text.assemble((f"{t('tip', lang)}: ", "bold"), plain(pitfall.tip))
+    tip_text = pitfall_tip(pitfall, lang, result.checklist) if pitfall is not None else ""
+    if tip_text:
+        tip = Text.assemble((f"{t('tip', lang)}: ", "bold"), plain(tip_text))
         parts.append(Padding(tip, (0, 0, 0, 2)))
     return parts
 
@@ -172,14 +186,16 @@ def _status_cell(status: Status, lang: str) -> Text:
     return Text(f"{STATUS_MARKS[status]} {status_label(status, lang)}", style=style)
 
 
-def _element_cell(element: ElementResult, lang: str) -> Group:
+def _element_cell(result: ScanResult, element: ElementResult, lang: str) -> Group:
     status = Status(element.status)
-    name = plain(element.name) or element.id
+    words = gap_words(element, lang, result.checklist)
+    name = plain(words.name) or element.id
+    why = reason(element, lang, result.checklist)
     first = Text()
     first.append(name, style="bold")
-    if element.reason:
+    if why:
         first.append(" — ")
-        first.append(plain(element.reason))
+        first.append(plain(why))
     lines: list[Text] = [first]
     if status.covered and element.evidence:
         lines.append(_evidence_line(element.evidence[0], len(element.evidence) - 1, lang))
@@ -187,16 +203,16 @@ def _element_cell(element: ElementResult, lang: str) -> Group:
         lines.append(Text.assemble((f"{t('accepted', lang)}: ", "bold cyan"),
                                    f"{plain(element.suppression.justification)} ({element.suppression.date})"))
     if status in (Status.WEAK, Status.MISSING):
-        if status is Status.MISSING and element.searched_for:
-            searched = ", ".join(plain(s) for s in element.searched_for)
+        if status is Status.MISSING and words.searched_for:
+            searched = ", ".join(plain(s) for s in words.searched_for)
             lines.append(Text(f"{t('searched_for', lang)}: {searched}", style="dim"))
-        if element.advice:
+        if words.advice:
             lines.append(
-                Text.assemble((f"{t('what_to_do', lang)}: ", "bold"), plain(element.advice))
+                Text.assemble((f"{t('what_to_do', lang)}: ", "bold"), plain(words.advice))
             )
-        if element.questions:
+        if words.questions:
             lines.append(Text(f"{t('questions', lang)}:", style="bold"))
-            lines.extend(Text(f"  ? {plain(q)}") for q in element.questions)
+            lines.extend(Text(f"  ? {plain(q)}") for q in words.questions)
     return Group(*lines)
 
 
@@ -212,7 +228,7 @@ def _evidence_line(evidence: Evidence, more: int, lang: str) -> Text:
     return line
 
 
-def _checks(checks: Sequence[Check], lang: str) -> list[object]:
+def _checks(result: ScanResult, checks: Sequence[Check], lang: str) -> list[object]:
     parts: list[object] = [Text(t("checks", lang), style="bold underline")]
     if not checks:
         parts.append(Padding(Text(t("no_checks", lang)), (0, 0, 0, 2)))
@@ -224,7 +240,7 @@ def _checks(checks: Sequence[Check], lang: str) -> list[object]:
     for check in checks:
         severity = severity_label(check.severity, lang)
         style = SEVERITY_STYLES.get(Severity(check.severity).value, "")
-        lines: list[Text] = [Text(plain(check.message))]
+        lines: list[Text] = [Text(plain(check_message(check, lang, result.checklist)))]
         if check.evidence:
             lines.append(_evidence_line(check.evidence[0], len(check.evidence) - 1, lang))
         grid.add_row(Text(severity.upper(), style=style), Group(*lines))
