@@ -107,7 +107,9 @@ def test_profile_follows_the_playbook_content_not_its_path(tmp_path: Path) -> No
 
 
 def test_options_key_names_what_changes_a_report(tmp_path: Path) -> None:
-    assert ScanOptions().key() == "lang=auto;report_lang=auto"
+    assert ScanOptions().key() == "lang=auto"
     assert ScanOptions(max_pages=3, timeout=1).key() == ScanOptions().key()  # limits change no report
+    # Nor does the report language: the store keeps findings, worded when rendered.
+    assert ScanOptions(report_language="nl").key() == ScanOptions().key()
     keyed = ScanOptions.build(playbooks=[PLAYBOOK]).key()
-    assert keyed.startswith("lang=auto;report_lang=auto;profile=")
+    assert keyed.startswith("lang=auto;profile=")

@@ -56,10 +56,12 @@ def test_hits_per_rule_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(assess, "MAX_HITS_PER_RULE", 5)
     capped = scan_text(text)
     assert [(e.id, e.status) for e in capped.elements] == [(e.id, e.status) for e in full.elements]
+    from agreementscan.render.words import reason
+
     termination = next(e for e in capped.elements if e.id == "termination")
     assert termination.status.covered and termination.evidence
-    assert "5 passages" in termination.reason and "300 passages" in next(
-        e for e in full.elements if e.id == "termination").reason
+    assert "5 passages" in reason(termination, "en") and "300 passages" in reason(
+        next(e for e in full.elements if e.id == "termination"), "en")
 
 
 # --------------------------------------------------------------------------- folders
