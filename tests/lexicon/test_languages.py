@@ -252,3 +252,27 @@ def test_detection_prefers_a_supported_third_language(tmp_path: Path) -> None:
     assert (language, unsupported) == ("de", None)
     language, _, unsupported = detect(document, {k: v for k, v in stopwords.items() if k != "de"})
     assert unsupported == "de"
+
+
+def test_a_playbook_adds_heading_words_to_a_builtin_language(tmp_path: Path) -> None:
+    playbook = tmp_path / "pb"
+    (playbook / "en").mkdir(parents=True)
+    (playbook / "en" / "common.toml").write_text('[headings]\ninline = ["rider"]\nverbs = ["shalt"]\n',
+                                                 encoding="utf-8")
+    english = load_profile([playbook]).lexicons["en"]
+    assert "rider" in english.cues.inline and "article" in english.cues.inline
+    assert english.cues.verbs[-1] == "shalt" and "shall" in english.cues.verbs
+    assert english.cues.small_words == load_profile().lexicons["en"].cues.small_words
+
+
+def test_config_lang_may_name_a_playbook_language(tmp_path: Path) -> None:
+    from agreementscan.config import load_config
+    from agreementscan.errors import AgreementscanError
+
+    german_playbook(tmp_path)
+    config = tmp_path / "agreementscan.toml"
+    config.write_text('lang = "de"\nplaybooks = ["playbook-de"]\n', encoding="utf-8")
+    assert load_config(config).lang == "de"
+    config.write_text('lang = "de"\n', encoding="utf-8")
+    with pytest.raises(AgreementscanError, match=r"lang.*must be one of auto, nl, en, not 'de'"):
+        load_config(config)

@@ -47,6 +47,7 @@ from .loader import (
     load_checklist,
     read_lexicon_bytes,
     load_element,
+    load_cues,
     load_language,
     new_language,
 )
@@ -56,7 +57,8 @@ from .schema import VALUE_KINDS, Checklist, ElementInfo, ElementLexicon, Languag
 _SCALARS = ("heading_weight", "threshold", "requires_value", "negation", "each_party")
 # Keys whose patterns a playbook adds as further alternatives.
 _PATTERNS = ("headings", "negations", "applicable_if", "not_applicable_if")
-_COMMON_KEYS = ("language", "negation_cues", "placeholders", "ignore", "definitions", "values")
+_COMMON_KEYS = ("language", "negation_cues", "placeholders", "ignore", "definitions", "values", "percent_words",
+                "headings", "parties")
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,12 @@ def _merge_common(lexicon: LanguageLexicon, path: Path) -> LanguageLexicon:
         for kind, patterns in values.items():
             merged[kind] = _combine(merged[kind], _regex(ctx, f"values.{kind}", _str_list(ctx, kind, patterns, kind), kind))
         changes["values"] = merged
+    if any(key in data for key in ("percent_words", "headings", "parties")):
+        # More heading, party or percent words: added to the built-in ones, field by field.
+        extra_cues = load_cues(data, ctx)
+        changes["cues"] = replace(lexicon.cues, **{
+            f.name: getattr(lexicon.cues, f.name) + getattr(extra_cues, f.name)
+            for f in dataclasses.fields(extra_cues) if getattr(extra_cues, f.name)})
     return replace(lexicon, **changes) if changes else lexicon
 
 
