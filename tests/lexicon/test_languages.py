@@ -276,3 +276,37 @@ def test_config_lang_may_name_a_playbook_language(tmp_path: Path) -> None:
     config.write_text('lang = "de"\n', encoding="utf-8")
     with pytest.raises(AgreementscanError, match=r"lang.*must be one of auto, nl, en, not 'de'"):
         load_config(config)
+
+
+def _lexicon_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from agreementscan.lexicon import lexicon_root
+
+    target = tmp_path / "lexicons"
+    shutil.copytree(lexicon_root(), target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
+
+
+def test_the_checklist_orders_the_languages_and_names_only_existing_ones(tmp_path: Path) -> None:
+    from agreementscan.lexicon import discover_languages, load_checklist
+
+    root = _lexicon_copy(tmp_path)
+    checklist = root / "checklist.toml"
+    text = checklist.read_text(encoding="utf-8")
+    checklist.write_text(text.replace('languages = ["nl", "en"]', 'languages = ["en", "nl"]'), encoding="utf-8")
+    assert discover_languages(root) == ("en", "nl")
+
+    other = _lexicon_copy(tmp_path / "other")
+    (other / "checklist.toml").write_text(text.replace('languages = ["nl", "en"]', 'languages = ["nl", "en", "xx"]'),
+                                          encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"checklist\.toml:\d+: languages: 'xx' has no folder with a common\.toml"):
+        load_checklist(other)
+
+    # A folder without common.toml is no language; one with it is, even unlisted (it comes last).
+    third = _lexicon_copy(tmp_path / "third")
+    (third / "zz").mkdir()
+    assert discover_languages(third) == ("nl", "en")
+    (third / "de").mkdir()
+    (third / "de" / "common.toml").write_text(GERMAN_COMMON, encoding="utf-8")
+    assert discover_languages(third) == ("nl", "en", "de")

@@ -60,12 +60,12 @@ def is_language_folder(folder: Path) -> bool:
     return folder.is_dir() and bool(LANGUAGE_CODE.fullmatch(folder.name)) and (folder / "common.toml").is_file()
 
 
-@functools.lru_cache(maxsize=8)
 def discover_languages(root: Path | None = None) -> tuple[str, ...]:
     """The languages of a lexicon folder: its ``<lang>/`` folders that have a ``common.toml``.
 
     Ordered as the checklist's ``languages`` list says (the first leads when a mixed
-    document runs several lexicons), then alphabetically.
+    document runs several lexicons), then alphabetically. Not cached: listing a folder is
+    cheap, and a cache by path would miss a language folder added later.
     """
     base = root or lexicon_root()
     try:
@@ -80,8 +80,10 @@ def discover_languages(root: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda lang: (order.index(lang) if lang in order else len(order), lang)))
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_languages() -> tuple[str, ...]:
-    """The languages of the built-in lexicons (``nl`` and ``en`` as shipped)."""
+    """The languages of the built-in lexicons (``nl`` and ``en`` as shipped; the installed
+    package does not change while it runs)."""
     return discover_languages(None)
 
 
