@@ -68,7 +68,6 @@ def _texts(result: ScanResult) -> dict[str, Any]:
     words differently (playbook elements), so a stored result renders the same later."""
     if result.checklist is None:
         return {}
-    from .lexicon import LANGUAGES
     from .lexicon.loader import load_checklist
 
     builtin = load_checklist()
@@ -85,7 +84,7 @@ def _texts(result: ScanResult) -> dict[str, Any]:
                           "why": info.why.get(lang), "advice": info.advice.get(lang),
                           "questions": list(info.questions(lang)), "searched_for": list(info.searched_for(lang)),
                           "example_present": info.example_present.get(lang),
-                          "example_weak": info.example_weak.get(lang)} for lang in LANGUAGES},
+                          "example_weak": info.example_weak.get(lang)} for lang in info.name},
             }
     if elements:
         out["elements"] = elements
@@ -95,7 +94,7 @@ def _texts(result: ScanResult) -> dict[str, Any]:
             pitfalls[str(pitfall.id)] = {
                 "key": pitfall.key,
                 **{lang: {"title": pitfall.title.get(lang), "summary": pitfall.summary.get(lang),
-                          "tip": pitfall.tip.get(lang)} for lang in LANGUAGES},
+                          "tip": pitfall.tip.get(lang)} for lang in pitfall.title},
             }
     if pitfalls:
         out["pitfalls"] = pitfalls
@@ -173,27 +172,32 @@ def _document_in(data: Mapping[str, Any]) -> Document:
 
 def _checklist_in(texts: Mapping[str, Any]) -> Any:
     """The built-in checklist with the stored texts of playbook elements and pitfalls on top."""
-    from .lexicon import LANGUAGES
     from .lexicon.loader import load_checklist
-    from .lexicon.schema import Checklist, ElementInfo, PitfallInfo, Text2
+    from .lexicon.schema import Checklist, ElementInfo, Localized, PitfallInfo, Text
 
-    def text2(per_lang: Mapping[str, Any], key: str) -> Text2:
-        return Text2(**{lang: per_lang.get(lang, {}).get(key, "") for lang in LANGUAGES})
+    def languages(raw: Mapping[str, Any]) -> list[str]:
+        # Every key holding a table is a language (the others are pitfall/severity/key).
+        return [lang for lang, value in raw.items() if isinstance(value, Mapping)]
+
+    def text(raw: Mapping[str, Any], key: str) -> Text:
+        return Localized.of({lang: raw[lang].get(key, "") for lang in languages(raw)})
+
+    def lists(raw: Mapping[str, Any], key: str) -> Localized[tuple[str, ...]]:
+        return Localized.of({lang: tuple(raw[lang].get(key, ())) for lang in languages(raw)})
 
     builtin = load_checklist()
     pitfalls = {p.id: p for p in builtin.pitfalls}
     for number, raw in texts.get("pitfalls", {}).items():
-        pitfalls[int(number)] = PitfallInfo(int(number), raw.get("key", ""), text2(raw, "title"),
-                                            text2(raw, "summary"), text2(raw, "tip"))
+        pitfalls[int(number)] = PitfallInfo(int(number), raw.get("key", ""), text(raw, "title"),
+                                            text(raw, "summary"), text(raw, "tip"))
     elements = {e.id: e for e in builtin.elements}
     for element_id, raw in texts.get("elements", {}).items():
-        lists = {f"{field}_{lang}": tuple(raw.get(lang, {}).get(field, ()))
-                 for field in ("questions", "searched_for") for lang in LANGUAGES}
         elements[element_id] = ElementInfo(
             id=element_id, pitfall=int(raw["pitfall"]), severity=Severity(raw.get("severity", "warning")),
-            name=text2(raw, "name"), description=text2(raw, "description"), why=text2(raw, "why"),
-            advice=text2(raw, "advice"), example_present=text2(raw, "example_present"),
-            example_weak=text2(raw, "example_weak"), **lists)
+            name=text(raw, "name"), description=text(raw, "description"), why=text(raw, "why"),
+            advice=text(raw, "advice"), question_lists=lists(raw, "questions"),
+            search_terms=lists(raw, "searched_for"), example_present=text(raw, "example_present"),
+            example_weak=text(raw, "example_weak"))
     return Checklist(tuple(pitfalls.values()), tuple(elements.values()))
 
 

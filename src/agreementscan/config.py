@@ -4,7 +4,7 @@ Found by walking up from the current directory (or given with ``--config``). Key
 command-line spelling; command-line flags win over the file. Unknown keys are errors that
 name the file, the line and the key, so a typo never silently does nothing.
 
-    lang = "nl"                      # auto | nl | en
+    lang = "nl"                      # auto | nl | en (or a language a playbook adds)
     report-lang = "en"
     playbooks = ["playbooks/legal"]  # relative to the config file
     disable = ["exclusivity"]
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AgreementscanError, shown, toml_error_line
+from .lexicon.loader import available_languages
 from .model import Severity
 from .smallfiles import UnreadableFile, read_small
 
@@ -263,11 +264,13 @@ def load_config(path: Path | None = None, *, start: Path | None = None, known_el
     baseline = data.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise fail("baseline", "must be a path")
+    playbooks = tuple((base / p).resolve() for p in str_list("playbooks"))
+    languages = available_languages(playbooks)
     return Config(
         path=path,
-        lang=choice("lang", ("auto", "nl", "en")),
-        report_lang=choice("report-lang", ("nl", "en")),
-        playbooks=tuple((base / p).resolve() for p in str_list("playbooks")),
+        lang=choice("lang", ("auto", *languages)),
+        report_lang=choice("report-lang", languages),
+        playbooks=playbooks,
         disable=disable,
         severity=severity,
         fail_on=choice("fail-on", FAIL_ON),

@@ -21,7 +21,7 @@ from agreementscan import scan_file
 from agreementscan.annotate.pdf import AUTHOR, PITFALL_COLOURS, annotate_pdf
 from agreementscan.extract import extract
 from agreementscan.lexicon.loader import load_checklist
-from agreementscan.lexicon.schema import Checklist, ElementInfo, Text2
+from agreementscan.lexicon.schema import Checklist, ElementInfo, Localized
 from agreementscan.render.words import element_name
 from agreementscan.model import ElementResult, Evidence, ScanResult, Severity, Status
 
@@ -34,9 +34,10 @@ def _note(text: str) -> dict[str, Any]:
 
 
 def _named(element_id: str, pitfall: int, name: str, advice: str = "") -> ElementInfo:
-    empty = Text2("", "")
-    return ElementInfo(element_id, pitfall, Severity.WARNING, Text2(name, name), empty, empty, Text2(advice, advice),
-                       (), (), (), (), empty, empty)
+    empty = Localized.of({"nl": "", "en": ""})
+    none: Localized[tuple[str, ...]] = Localized.of({"nl": (), "en": ()})
+    return ElementInfo(element_id, pitfall, Severity.WARNING, Localized.of({"nl": name, "en": name}), empty, empty,
+                       Localized.of({"nl": advice, "en": advice}), none, none, empty, empty)
 
 
 # The hand-built results' own names and advice (what the notes must show).

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from agreementscan.lexicon.schema import Checklist, ElementInfo, PitfallInfo, Text2
+from agreementscan.lexicon.schema import Checklist, ElementInfo, Localized, PitfallInfo
+
+
+def Text2(nl: object, en: object) -> Localized:  # noqa: N802 - reads like the texts it builds
+    """A (Dutch, English) pair as the checklist's per-language value."""
+    return Localized.of({"nl": nl, "en": en})
 from agreementscan.model import (
     Block,
     Check,
@@ -59,7 +64,7 @@ def _info(element_id: str, pitfall: int, name: tuple[str, str], *, advice: tuple
     """Checklist texts of one element: (Dutch, English)."""
     empty = Text2("", "")
     return ElementInfo(element_id, pitfall, Severity.WARNING, Text2(*name), empty, empty, Text2(*advice),
-                       questions[0], questions[1], searched_for[0], searched_for[1], empty, empty)
+                       Text2(*questions), Text2(*searched_for), empty, empty)
 
 
 # The fixture's own vocabulary, so the renderer tests do not depend on the shipped wording.

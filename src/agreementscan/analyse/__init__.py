@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 
 from ..version import __version__
 from ..errors import UsageError
-from ..lexicon import LANGUAGES
+from ..lexicon.cues import structure_cues
 from ..lexicon.profile import Profile, default_profile
+from ..lexicon.schema import FALLBACK_LANGUAGE
 from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
 from ..model import Check, Document, ElementResult, Evidence, Notice, PitfallSummary, ScanResult, Severity, Status
-from .assess import PERCENT, Context, Verdict, evidence_for, judge
+from .assess import Context, Verdict, evidence_for, judge
 from .language import detect, languages_for
 from .sentences import TokenMatcher, _first_tokens, split_sentences
 
@@ -51,7 +52,7 @@ def _build_matcher(lang: str, profile: Profile) -> TokenMatcher | None:
 
     from .pipeline import get_nlp
 
-    nlp = get_nlp(lang)
+    nlp = get_nlp(lang, lexicon.abbreviations)
     matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
         matcher.add(rule.id, [list(rule.tokens or ())])
@@ -71,9 +72,9 @@ def warm(languages: Iterable[str], profile: Profile | None = None, matchers: Mat
 
     profile = profile or default_profile()
     for language in languages:
-        for lang in languages_for(language, LANGUAGES):
+        for lang in languages_for(language, tuple(profile.lexicons)):
             if lang in profile.lexicons:
-                get_nlp(lang)
+                get_nlp(lang, profile.lexicons[lang].abbreviations)
                 (matchers or _SHARED).get(lang, profile)
 
 
@@ -81,16 +82,18 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
             profile: Profile | None = None, matchers: Matchers | None = None) -> ScanResult:
     """Assess every checklist element in ``document``.
 
-    ``language`` is ``auto``, ``nl`` or ``en``; ``report_language`` defaults to the
-    document's language (English for mixed documents). ``profile`` adds playbooks,
-    disabled elements and severity overrides to the built-in lexicons; ``matchers``
-    is the cache of token matchers to use (a scanner's own, else a shared one).
+    ``language`` is ``auto`` or one of the profile's languages (``nl``, ``en`` and any a
+    playbook adds); ``report_language`` defaults to the document's language (English for
+    mixed documents). ``profile`` adds playbooks, disabled elements and severity overrides
+    to the built-in lexicons; ``matchers`` is the cache of token matchers to use (a
+    scanner's own, else a shared one).
     """
-    if language not in ("auto", *LANGUAGES):
-        raise UsageError(f"unsupported language {language!r} (use auto, nl or en)")
-    if report_language not in (None, *LANGUAGES):
-        raise UsageError(f"unsupported report language {report_language!r} (use nl or en)")
     profile = profile or default_profile()
+    languages = tuple(profile.lexicons)
+    if language not in ("auto", *languages):
+        raise UsageError(f"unsupported language {language!r} (use auto, {', '.join(languages)})")
+    if report_language not in (None, *languages):
+        raise UsageError(f"unsupported report language {report_language!r} (use {', '.join(languages)})")
     checklist = profile.checklist
     lexicons = profile.lexicons
     detected, block_langs, unsupported = detect(document, {k: v.stopwords for k, v in lexicons.items()})
@@ -98,13 +101,15 @@ def analyse(document: Document, *, language: str = "auto", report_language: str 
     if language != "auto":
         block_langs = tuple(language for _ in block_langs)
     # Only the default language renderers word the result in: the findings are data.
-    report_lang = report_language or (doc_lang if doc_lang in LANGUAGES else "en")
-    run = [lexicons[lang] for lang in languages_for(doc_lang, LANGUAGES)]
+    report_lang = report_language or (doc_lang if doc_lang in languages else FALLBACK_LANGUAGE)
+    run = [lexicons[lang] for lang in languages_for(doc_lang, languages)]
     primary = run[0].language
     cache = matchers or _SHARED
     token_matchers = {lang.language: m for lang in run if (m := cache.get(lang.language, profile)) is not None}
-    sentences, token_hits = split_sentences(document, primary, block_langs, token_matchers)
-    ctx = Context(document, sentences, token_hits)
+    cues = structure_cues(tuple(lx.cues for lx in lexicons.values()))
+    sentences, token_hits = split_sentences(document, primary, block_langs, token_matchers, languages, cues,
+                                            {lang: lx.abbreviations for lang, lx in lexicons.items()})
+    ctx = Context(document, sentences, token_hits, cues)
 
     verdicts: dict[str, Verdict] = {}
     for info in checklist.elements:
@@ -161,7 +166,7 @@ def _checks(ctx: Context, verdicts: dict[str, Verdict]) -> list[Check]:
             continue
         seen_sentences.add(hit.sentence)
         sentence = ctx.sentences[hit.sentence]
-        found = [float(m.group(1).replace(",", ".")) for m in PERCENT.finditer(ctx.text, sentence.start, sentence.end)]
+        found = [float(m.group(1).replace(",", ".")) for m in ctx.cues.percent.finditer(ctx.text, sentence.start, sentence.end)]
         if found:
             shares.extend(found)
             sources.extend(evidence_for(ctx, [hit], 1))

@@ -9,11 +9,11 @@ little for independent corroboration) reaches the element's threshold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .. import limits
+from ..lexicon.cues import StructureCues, builtin_cues
 from ..lexicon.schema import ElementLexicon, LanguageLexicon, Rule
 from ..model import Document, Evidence, Status
 from .sentences import Sentence, SentenceIndex, TokenHit
@@ -61,8 +61,11 @@ class Verdict:
 class Context:
     """Per-document state shared by all element assessments."""
 
-    def __init__(self, document: Document, sentences: list[Sentence], token_hits: list[TokenHit]) -> None:
+    def __init__(self, document: Document, sentences: list[Sentence], token_hits: list[TokenHit],
+                 cues: StructureCues | None = None) -> None:
         self.document = document
+        self.cues = cues or builtin_cues()
+        """Heading, party and percentage patterns of the languages in play."""
         self.text = document.text
         lower = document.text.lower()
         # Lower-casing can change the length of a few characters (İ); offsets must not move.
@@ -116,7 +119,7 @@ class Context:
             found = set()
             for i in range(len(self.sentences)):
                 s_text = self.sentence_text(i)
-                if _is_toc(s_text) or (lexicon.ignore is not None and lexicon.ignore.search(s_text)):
+                if len(self.cues.toc_entry.findall(s_text)) >= 3 or (lexicon.ignore is not None and lexicon.ignore.search(s_text)):
                     found.add(i)
             cached = self._skipped[lexicon.language] = frozenset(found)
         return cached
@@ -130,7 +133,7 @@ class Context:
             if pattern is not None:
                 for i, sentence in enumerate(self.sentences):
                     head = self.sentence_text(i)[:200]
-                    if pattern.search(head) or (sentence.section and _DEFINITIONS_HEADING.search(sentence.section)):
+                    if pattern.search(head) or (sentence.section and self.cues.definitions_heading.search(sentence.section)):
                         found.add(i)
             cached = self._definitional[lexicon.language] = frozenset(found)
         return cached
@@ -141,15 +144,6 @@ class Context:
             s = self.sentences[i]
             cached = self._sentence_text[i] = self.text[s.start:s.end]
         return cached
-
-
-# A table-of-contents line: several "title page-number clause-number" runs in one sentence.
-_TOC_ENTRY = re.compile(r"[^\W\d]\s+\d{1,3}\s+(?:\d{1,2}\.\d{1,2}|article|section|artikel)\b|\.{4,}\s*\d+", re.I)
-
-
-def _is_toc(text: str) -> bool:
-    return len(_TOC_ENTRY.findall(text)) >= 3
-_DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|interpretation|defined terms|begripsbepalingen|definities|begrippen)\b", re.I)
 
 
 def _matches(ctx: Context, rule: Rule) -> Iterator[tuple[int, int]]:
@@ -292,21 +286,14 @@ def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, 
     return Verdict(element_id, Status.MISSING, "not_found", ())
 
 
-_SUBJECT = re.compile(
-    r"^\W*(?:\(?[0-9a-z]{1,3}[.)]\s*)*(?:[0-9]+(?:\.[0-9]+)*\.?\s*)?(?:(?:the|de|het)\s+)?"
-    r"((?:[A-Z][\w&'’-]*\s?){1,4}|each party|both parties|the parties|either party|partijen|elke partij|iedere partij|beide partijen)",
-)
-_BOTH = re.compile(r"\b(?:each|both|either|all) part(?:y|ies)\b|\bthe parties\b|\b(?:partijen|elke partij|iedere partij|beide partijen|ieder der partijen|elk der partijen)\b", re.I)
-
-
 def _both_sides(ctx: Context, hits: Sequence[Hit]) -> bool:
     """True when the hits cover more than one party (or name each party together)."""
     actors: set[str] = set()
     for hit in hits:
         s_text = ctx.sentence_text(hit.sentence)
-        if _BOTH.search(s_text[:120]):
+        if ctx.cues.both.search(s_text[:120]):
             return True
-        match = _SUBJECT.match(s_text)
+        match = ctx.cues.subject.match(s_text)
         if match:
             actors.add(match.group(1).strip().lower())
     return len(actors) >= 2
@@ -378,6 +365,3 @@ def _line_of(ctx: Context, block: object, offset: int) -> int | None:
     if line is None:
         return None
     return line + ctx.text.count("\n", getattr(block, "start", offset), offset)
-
-
-PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|per\s+cent\b|procent\b)", re.I)

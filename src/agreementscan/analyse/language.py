@@ -1,23 +1,19 @@
 """Language per block and per document from stop-word ratios.
 
-Stop words come from each lexicon's ``common.toml``. A few German and French function
-words are kept here only to warn that such a document is not supported.
+Stop words come from each lexicon's ``common.toml``. Those of languages without a lexicon
+(``lexicons/other_languages.toml``) only serve to warn that such a document is not supported.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from ..lexicon.loader import other_languages
+from ..lexicon.schema import FALLBACK_LANGUAGE
 from ..model import Document
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-# Frequent function words that are not also frequent in Dutch or English.
-_OTHER = {
-    "de": frozenset("der die das und ist nicht mit dem den des sich auf für eine einer wird werden zwischen vertrag oder auch".split()),
-    "fr": frozenset("le la les et est une des du pour dans par sur avec qui que au aux ce contrat entre sont ou".split()),
-}
 
 
 def block_language(text: str, stopwords: dict[str, frozenset[str]], min_hits: int = 2) -> str:
@@ -35,14 +31,22 @@ def block_language(text: str, stopwords: dict[str, frozenset[str]], min_hits: in
     return best
 
 
-def detect(document: Document, stopwords: dict[str, frozenset[str]]) -> tuple[str, tuple[str, ...], str | None]:
+def detect(document: Document, stopwords: Mapping[str, frozenset[str]],
+           others: Mapping[str, frozenset[str]] | None = None) -> tuple[str, tuple[str, ...], str | None]:
     """Return (document language, language per block, unsupported language if it dominates).
 
-    The document is ``mixed`` when each supported language holds at least 20% of the
-    classified text, as in bilingual agreements with alternating paragraphs.
+    ``stopwords`` per supported language; ``others`` per unsupported language (default:
+    ``other_languages.toml``, less the supported ones). The document is ``mixed`` when each
+    supported language holds at least 20% of the classified text, as in bilingual
+    agreements with alternating paragraphs. Too little text to tell gives English (or the
+    first supported language when English is not one).
     """
+    if others is None:
+        others = other_languages()
+    other = {lang: words for lang, words in others.items() if lang not in stopwords}
+    fallback = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in stopwords else next(iter(stopwords))
     everything = dict(stopwords)
-    everything.update(_OTHER)
+    everything.update(other)
     per_block: list[str] = []
     weight: dict[str, int] = {}
     for block in document.blocks:
@@ -53,13 +57,13 @@ def detect(document: Document, stopwords: dict[str, frozenset[str]]) -> tuple[st
     if not weight:
         # Very short input (a clause or a heading): decide on the whole text with one hit.
         lang = block_language(document.text, everything, min_hits=1)
-        return (lang if lang in stopwords else "en"), tuple(per_block), (lang if lang in _OTHER else None)
+        return (lang if lang in stopwords else fallback), tuple(per_block), (lang if lang in other else None)
     total = sum(weight.values())
     top = max(weight, key=lambda k: weight[k])
-    unsupported = top if top in _OTHER and weight[top] / total >= 0.5 else None
+    unsupported = top if top in other and weight[top] / total >= 0.5 else None
     supported = {k: v for k, v in weight.items() if k in stopwords}
     if not supported:
-        return "en", tuple(per_block), unsupported
+        return fallback, tuple(per_block), unsupported
     shares = {k: v / total for k, v in supported.items()}
     if len([k for k, share in shares.items() if share >= 0.2]) >= 2:
         return "mixed", tuple(per_block), unsupported

@@ -1,6 +1,8 @@
-"""spaCy pipelines: blank ``nl``/``en`` with a sentencizer and lookup lemmas, built once per process.
+"""spaCy pipelines: a blank pipeline per lexicon language with a sentencizer and lookup
+lemmas, built once per process.
 
-No model is downloaded: lemmas come from ``spacy-lookups-data``. The sentencizer would split
+No model is downloaded: lemmas come from ``spacy-lookups-data`` (a language it has no table
+for runs without lemmas, so its ``LEMMA`` token patterns match nothing). The sentencizer would split
 after legal abbreviations ("Sec.", "art.", "B.V."), so each one becomes a tokenizer special
 case taken from the language's ``common.toml``.
 """
@@ -12,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import AgreementscanError
-from ..lexicon import load_language
+from ..lexicon import builtin_languages, load_language
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -95,6 +97,16 @@ class ArraySentencizer:
         return doc
 
 
+def has_lemma_table(lang: str) -> bool:
+    """True when spacy-lookups-data ships a ``lemma_lookup`` table for ``lang``."""
+    from spacy.util import registry
+
+    # The tables are registered by spacy-lookups-data's entry point; asking the registry
+    # does not load them.
+    tables = registry.lookups.get_all().get(lang)
+    return isinstance(tables, dict) and "lemma_lookup" in tables
+
+
 def _register() -> None:
     from spacy.language import Language as _Language
 
@@ -125,22 +137,39 @@ def _contract_tokenizer(nlp: Language):  # type: ignore[no-untyped-def]
                      suffix_search=_SUFFIX.search, infix_finditer=_INFIX.finditer)
 
 
-@functools.lru_cache(maxsize=4)
-def get_nlp(lang: str) -> Language:
-    """Return the cached pipeline for ``lang`` (``nl`` or ``en``)."""
+def get_nlp(lang: str, abbreviations: tuple[str, ...] | None = None) -> Language:
+    """Return the cached pipeline for ``lang``.
+
+    ``abbreviations`` default to the built-in lexicon's; a language that a playbook adds
+    passes its own (from its ``common.toml``).
+    """
+    if abbreviations is None:
+        abbreviations = load_language(lang).abbreviations
+    return build_nlp(lang, tuple(abbreviations))
+
+
+@functools.lru_cache(maxsize=8)
+def build_nlp(lang: str, abbreviations: tuple[str, ...]) -> Language:
+    """A pipeline for ``lang``: spaCy's blank language (its multi-language tokenizer when
+    spaCy has none for ``lang``), our abbreviations, sentencizer and lookup lemmas."""
     import spacy
     from spacy.symbols import ORTH
 
-    lexicon = load_language(lang)
-    nlp = spacy.blank(lang)
+    try:
+        nlp = spacy.blank(lang)
+    except ImportError:  # spaCy has no language class for this code
+        nlp = spacy.blank("xx")
     nlp.max_length = MAX_CHUNK * 2
-    for abbreviation in lexicon.abbreviations:
+    for abbreviation in abbreviations:
         for variant in {abbreviation, abbreviation.lower(), abbreviation.capitalize(), abbreviation.upper()}:
             nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
     nlp.tokenizer = _contract_tokenizer(nlp)
     _register()
     nlp.add_pipe("agreementscan_sentencizer")
-    nlp.add_pipe("agreementscan_lemmatizer", config={"lang": lang})
+    # The built-in languages always get lemmas: without the table the install is broken,
+    # and LookupLemmatizer says so.
+    if has_lemma_table(lang) or lang in builtin_languages():
+        nlp.add_pipe("agreementscan_lemmatizer", config={"lang": lang})
     return nlp
 
 

@@ -8,22 +8,14 @@ which are common in filed contracts whose layout was flattened.
 from __future__ import annotations
 
 import bisect
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..lexicon.cues import StructureCues, builtin_cues
+from ..lexicon.loader import builtin_languages
+from ..lexicon.schema import FALLBACK_LANGUAGE
 from ..model import BlockKind, Document
 from .pipeline import MAX_CHUNK, chunks, get_nlp
-
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:article|artikel|section|clause|chapter|hoofdstuk|paragraaf|schedule|exhibit|annex|bijlage|§)\s*)?"
-    r"(?:[0-9]+(?:\.[0-9]+)*[.)]?|\(?(?:[ivxlc]+|[a-z])[.)])?\s*",
-    re.IGNORECASE,
-)
-_VERB = re.compile(r"\b(shall|will|may|must|is|are|has|have|zal|zullen|kan|kunnen|is|zijn|wordt|worden|heeft|hebben)\b", re.I)
-
-
-# Page furniture that looks like a heading but names no section.
-_NOT_HEADING = re.compile(r"^\s*(?:page\s+\d+|pagina\s+\d+|source:|bron:|\d+\s*$|-\s*\d+\s*-|\(?[a-z]\)\s*$|table of contents|inhoudsopgave)", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,14 +28,18 @@ class Sentence:
     """True when the sentence itself is a heading (a heading block or an inline heading)."""
 
 
-def inline_heading(text: str) -> str | None:
-    """Return the title if ``text`` reads like a heading, else None."""
+def inline_heading(text: str, cues: StructureCues | None = None) -> str | None:
+    """Return the title if ``text`` reads like a heading, else None.
+
+    ``cues``: the heading words of the languages in play (default: the built-in ones).
+    """
+    cues = cues or builtin_cues()
     stripped = text.strip()
     if not stripped or len(stripped) > 90:
         return None
-    if _NOT_HEADING.match(stripped):
+    if cues.not_heading.match(stripped):
         return None
-    numbered = _NUMBERING.match(stripped)
+    numbered = cues.numbering.match(stripped)
     has_number = bool(numbered and numbered.group().strip())
     title = stripped[numbered.end():] if numbered else stripped
     title = title.strip(" .:-–\t")
@@ -55,7 +51,7 @@ def inline_heading(text: str) -> str | None:
     letters = [c for c in title if c.isalpha()]
     if sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) >= 3:
         return title
-    if _VERB.search(title):
+    if cues.verb.search(title):
         return None
     long_words = [w for w in words if len(w) > 3]
     closed = stripped.rstrip()[-1:] in (".", ":")
@@ -128,18 +124,21 @@ def _token_hits(token_matcher: TokenMatcher, doc: object, base: int) -> list[Tok
 
 
 
-def _groups(document: Document, lang: str, block_languages: tuple[str, ...]) -> list[tuple[str, list[int]]]:
+def _groups(document: Document, lang: str, block_languages: tuple[str, ...],
+            languages: Sequence[str]) -> list[tuple[str, list[int]]]:
     """Runs of consecutive non-heading blocks in one language, at most MAX_CHUNK characters.
 
     spaCy costs tens of microseconds per call, and a PDF has thousands of short blocks, so
-    neighbouring blocks go through spaCy together; a heading block stands alone.
+    neighbouring blocks go through spaCy together; a heading block stands alone. A block in
+    no language of ``languages`` (too short to tell, or unsupported) goes with ``lang``.
     """
     groups: list[tuple[str, list[int]]] = []
     size = 0
+    fallback = lang if lang in languages else FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in languages else languages[0]
     for index, block in enumerate(document.blocks):
         block_lang = block_languages[index] if index < len(block_languages) else lang
-        if block_lang not in ("nl", "en"):
-            block_lang = lang if lang in ("nl", "en") else "en"
+        if block_lang not in languages:
+            block_lang = fallback
         if block.kind == BlockKind.HEADING:
             groups.append(("heading", [index]))
             size = 0
@@ -159,12 +158,20 @@ def split_sentences(
     lang: str,
     block_languages: tuple[str, ...] = (),
     matchers: dict[str, TokenMatcher] | None = None,
+    languages: Sequence[str] | None = None,
+    cues: StructureCues | None = None,
+    abbreviations: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[list[Sentence], list[TokenHit]]:
     """All sentences of the document in order, each tagged with its section heading.
 
     A sentence never crosses a block boundary. ``matchers`` maps a language to the token
     rules' Matcher; its matches are returned alongside, so each text goes through spaCy once.
+    ``languages`` have a pipeline (default: the built-in ones); ``cues`` are their heading words;
+    ``abbreviations`` per language (default: the built-in lexicon's) become tokenizer exceptions.
     """
+    if languages is None:
+        languages = builtin_languages()
+    cues = cues or builtin_cues()
     text = document.text
     blocks = document.blocks
     out: list[Sentence] = []
@@ -189,19 +196,19 @@ def split_sentences(
         if start >= end:
             return
         enter(index)
-        title = inline_heading(text[start:end])
+        title = inline_heading(text[start:end], cues)
         if title is not None:
             state["current"] = title
         out.append(Sentence(start, end, index, state["current"], title is not None))  # type: ignore[arg-type]
 
-    for group_lang, members in _groups(document, lang, block_languages):
+    for group_lang, members in _groups(document, lang, block_languages, languages):
         if group_lang == "heading":
             index = members[0]
             enter(index)
             state["current"] = blocks[index].section or blocks[index].text.strip()
             out.append(Sentence(blocks[index].start, blocks[index].end, index, state["current"], True))  # type: ignore[arg-type]
             continue
-        nlp = get_nlp(group_lang)
+        nlp = get_nlp(group_lang, (abbreviations or {}).get(group_lang))
         token_matcher = (matchers or {}).get(group_lang)
         first, last = blocks[members[0]], blocks[members[-1]]
         for offset, piece in chunks(text[first.start:last.end]):

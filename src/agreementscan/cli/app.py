@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from ..version import __version__
+from .languages import LanguageChoice, check_languages
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
@@ -255,9 +256,9 @@ def profile_options(func):  # type: ignore[no-untyped-def]
 
 
 def language_options(func):  # type: ignore[no-untyped-def]
-    func = click.option("--report-lang", type=click.Choice(["nl", "en"]), default=None,
+    func = click.option("--report-lang", type=LanguageChoice(auto=False), default=None,
                         help="Language of the report. Default: the agreement's language.")(func)
-    func = click.option("--lang", type=click.Choice(["auto", "nl", "en"]), default=None,
+    func = click.option("--lang", type=LanguageChoice(auto=True), default=None,
                         help="Language of the agreement (default auto: detected per paragraph).")(func)
     return func
 
@@ -352,6 +353,7 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
     if found.path is not None and not quiet:
         click.echo(f"agreementscan: using configuration {shown(found.path)}", err=True)
     playbooks = tuple(Path(p).resolve() for p in (*found.playbooks, *lexicons))
+    check_languages(playbooks, lang=lang, report_lang=report_lang)
     if found.disable or found.severity:
         found.check_elements(element_ids(playbooks))
     limits = found.limits

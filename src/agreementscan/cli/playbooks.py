@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from ..lexicon.loader import builtin_languages
+from ..lexicon.schema import FALLBACK_LANGUAGE
 from .app import EXIT_FAIL_ON, main, profile_options, resolve
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True, help="Language.")
+@click.option("--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="Output format.")
 @profile_options
@@ -29,7 +31,7 @@ def checklist(lang: str, fmt: str, config: Path | None, lexicons: tuple[Path, ..
 
 @main.command()
 @click.argument("element")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True, help="Language.")
+@click.option("--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="Output format.")
 @profile_options

@@ -5,11 +5,13 @@ Everything here is pure Python and cheap to import.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..lexicon.cues import builtin_cues
 from ..model import Block, BlockKind, Document
 
 __all__ = [
@@ -31,40 +33,51 @@ __all__ = [
 
 MAX_HEADING_CHARS = 90
 
-# Words that stay lower case inside an English or Dutch title ("Term and Termination",
-# "Duur van de Overeenkomst"); everything else must be capitalised to count as Title Case.
-_SMALL_WORDS = frozenset(
-    """a an the of for and or nor but to in on at by with from as per vs via into upon under
-    over out off than between within without
-    van de het een en of voor bij met op aan in tot uit over door naar om te der des""".split()
-)
 
-# Abbreviations that end with a period but are not a run-in title ("5.1 Mr. Smith ...").
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof inc ltd co corp no nr art st bv nv llc plc sr jr e.g i.e etc vs".split()
-)
+@functools.lru_cache(maxsize=1)
+def _cues() -> _HeadingPatterns:
+    """Heading patterns from every built-in language's ``[headings]`` cues, built on first use.
 
-_CAPS_FILLERS = frozenset("and or by to of from with between among en of door tussen van name title date".split())
+    Extraction runs before the document's language is known, so the words of all languages
+    count together ("Article 5" and "Artikel 5" are both numbered headings).
+    """
+    cues = builtin_cues()
+    keywords = cues.keywords
+    return _HeadingPatterns(
+        small_words=cues.small_words,
+        abbreviations=cues.abbreviations,
+        caps_fillers=cues.caps_fillers,
+        keyword=re.compile(rf"^{keywords}\s+({_NUMBER})(?=$|[\s:\-–—)])\s*[:\-–—)]?\s*(.*)$", re.IGNORECASE),
+        # "7.2 Termination for Convenience. Either Party ..." / "(a) Term: ..."
+        run_in=re.compile(
+            rf"^\s*(?:{keywords}\s+)?(?:\d{{1,3}}(?:\.\d{{1,3}})*\.?|\(?[a-z]{{1,3}}\)|[A-Z]\.|[IVXLC]{{1,6}}\.)\s+"
+            r"([^\s.:;,()\[\]][^.:;\n]{1,80}?)[.:]\s+(\S)",
+            re.IGNORECASE,
+        ),
+        numbered_start=re.compile(rf"^\s*(?:\d|{keywords}\s+{_NUMBER}(?=$|[\s:.\-–—)]))", re.IGNORECASE),
+    )
 
-_KEYWORDS = (
-    r"(?:article|artikel|section|sectie|clause|schedule|exhibit|annex|appendix|"
-    r"bijlage|hoofdstuk|paragraaf|chapter|part|deel)"
-)
+
+@dataclass(frozen=True)
+class _HeadingPatterns:
+    small_words: frozenset[str]
+    """Stay lower case inside a Title Case heading ("Term and Termination", "Duur van de Overeenkomst")."""
+    abbreviations: frozenset[str]
+    """End with a period but are not a run-in title ("5.1 Mr. Smith ...")."""
+    caps_fillers: frozenset[str]
+    keyword: re.Pattern[str]
+    run_in: re.Pattern[str]
+    numbered_start: re.Pattern[str]
+
+
 # A heading number: 5, 5.2, 5.2., IV, A, B-1.
 _NUMBER = r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z](?:-\d+)?\.?)"
-_KEYWORD_RE = re.compile(rf"^{_KEYWORDS}\s+({_NUMBER})(?=$|[\s:\-–—)])\s*[:\-–—)]?\s*(.*)$", re.IGNORECASE)
 # "5." "5.2" "5.2." "12)" then the rest; also "1.DEFINITIONS" (no space) seen in real PDFs.
 _NUMBERED_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:\.|\)|(?=\s))\s*(.*)$")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 _CLAUSE_START_RE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)\s*\S")
 _LIST_RE = re.compile(r"^\s*(?:[-*•▪◦–]\s+|\((?:[a-z]{1,2}|[ivxlc]{1,5}|\d{1,2})\)\s*\S|[a-z]\)\s*\S)")
 _MD_ORDERED_RE = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
-# "7.2 Termination for Convenience. Either Party ..." / "(a) Term: ..."
-_RUN_IN_RE = re.compile(
-    rf"^\s*(?:{_KEYWORDS}\s+)?(?:\d{{1,3}}(?:\.\d{{1,3}})*\.?|\(?[a-z]{{1,3}}\)|[A-Z]\.|[IVXLC]{{1,6}}\.)\s+"
-    r"([^\s.:;,()\[\]][^.:;\n]{1,80}?)[.:]\s+(\S)",
-    re.IGNORECASE,
-)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -97,7 +110,7 @@ def _is_title_case(text: str) -> bool:
         return False
     for w in words[1:]:
         bare = w.strip("()[]\"'“”‘’,;:").lower()
-        if bare in _SMALL_WORDS:
+        if bare in _cues().small_words:
             continue
         if not _is_capitalised(w):
             return False
@@ -155,7 +168,7 @@ def is_heading_line(line: str) -> bool:
     text = _strip_md(raw)
     if not text or not any(c.isalpha() for c in text):
         return False
-    m = _KEYWORD_RE.match(text)
+    m = _cues().keyword.match(text)
     if m:
         return _title_like(m.group(2), lenient=True)
     m = _NUMBERED_RE.match(text)
@@ -168,7 +181,7 @@ def is_heading_line(line: str) -> bool:
         # ALL CAPS lines may end with "." or ":" ("WITNESSETH:"), but not mid-sentence;
         # a lone "AND"/"BY:" between party names is not a heading either.
         words = _words(text)
-        if len(words) == 1 and text.strip(" :.,").lower() in _CAPS_FILLERS:
+        if len(words) == 1 and text.strip(" :.,").lower() in _cues().caps_fillers:
             return False
         return text[-1] not in ",;" and len(words) <= 15
     return False
@@ -177,7 +190,7 @@ def is_heading_line(line: str) -> bool:
 def is_keyword_only_heading(line: str) -> bool:
     """True for a bare "ARTICLE 5" / "Artikel 9" line whose title is on the next line."""
     text = _strip_md(line)
-    m = _KEYWORD_RE.match(text)
+    m = _cues().keyword.match(text)
     return bool(m) and not m.group(2).strip(" .:-–—")
 
 
@@ -218,14 +231,14 @@ def paragraph_title(text: str) -> str | None:
     "7.2 Termination for Convenience. Either Party may ..." → "Termination for Convenience"
     (≤ 8 words, Title Case).
     """
-    m = _RUN_IN_RE.match(text)
+    m = _cues().run_in.match(text)
     if not m:
         return None
     title = " ".join(m.group(1).split())
     words = _words(title)
     if not words or len(words) > 8 or sum(c.isalpha() for c in title) < 3:
         return None
-    if len(words) == 1 and title.lower().rstrip(".") in _ABBREVIATIONS:
+    if len(words) == 1 and title.lower().rstrip(".") in _cues().abbreviations:
         return None
     if not (_is_title_case(title) or _is_all_caps(title)):
         return None
@@ -245,7 +258,6 @@ class Draft:
     end: int = -1
 
 
-_NUMBERED_START_RE = re.compile(rf"^\s*(?:\d|{_KEYWORDS}\s+{_NUMBER}(?=$|[\s:.\-–—)]))", re.IGNORECASE)
 
 
 def is_standalone_title(line: str) -> bool:
@@ -275,7 +287,7 @@ def promote_titles(drafts: list[Draft]) -> None:
 
 def _starts_with_number(text: str) -> bool:
     """Starts a new numbered clause ("5.2 ...", "Article 7 ...")."""
-    return bool(_NUMBERED_START_RE.match(text))
+    return bool(_cues().numbered_start.match(text))
 
 
 def finish_blocks(drafts: list[Draft]) -> tuple[Block, ...]:

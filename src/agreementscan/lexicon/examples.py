@@ -12,7 +12,6 @@ from pathlib import Path
 from ..engine import ScanOptions, Scanner
 from .loader import load_element
 from .profile import ExampleFailure, load_profile
-from .schema import LANGUAGES
 
 
 def run_playbook_examples(folder: str | Path, *,
@@ -20,10 +19,10 @@ def run_playbook_examples(folder: str | Path, *,
     """Run the examples of every element the playbook defines or extends; (count, failures)."""
     folder = Path(folder).resolve()
     profile = load_profile([*playbooks, folder])
-    scanners = {lang: Scanner(ScanOptions(language=lang, timeout=None), profile) for lang in LANGUAGES}
+    scanners = {lang: Scanner(ScanOptions(language=lang, timeout=None), profile) for lang in profile.lexicons}
     ran = 0
     failures: list[ExampleFailure] = []
-    for lang in LANGUAGES:
+    for lang in profile.lexicons:
         for element_id in profile.playbook_elements.get(lang, ()):
             if element_id not in {e.id for e in profile.checklist.elements}:
                 continue  # disabled by the playbook itself

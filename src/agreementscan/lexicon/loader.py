@@ -20,17 +20,18 @@ from ..smallfiles import UnreadableFile, read_small
 from .anchors import anchors as find_anchors
 from .backtracking import backtracking_risk
 from .schema import (
-    LANGUAGES,
     NEGATION_MODES,
     RULE_STATUSES,
     VALUE_KINDS,
     Checklist,
     ElementInfo,
     ElementLexicon,
+    LanguageCues,
     LanguageLexicon,
+    Localized,
     PitfallInfo,
     Rule,
-    Text2,
+    Text,
 )
 
 if sys.version_info >= (3, 11):
@@ -48,6 +49,55 @@ TOKEN_KEYS = frozenset(
 def lexicon_root() -> Path:
     """Directory of the built-in lexicons (inside the installed package)."""
     return Path(str(resources.files("agreementscan.lexicons")))
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+"""A lexicon language folder's name: an ISO 639 code such as ``nl``, ``en`` or ``de``."""
+
+
+def is_language_folder(folder: Path) -> bool:
+    """True for ``<lang>/`` with a ``common.toml``: that is what makes a language."""
+    return folder.is_dir() and bool(LANGUAGE_CODE.fullmatch(folder.name)) and (folder / "common.toml").is_file()
+
+
+def discover_languages(root: Path | None = None) -> tuple[str, ...]:
+    """The languages of a lexicon folder: its ``<lang>/`` folders that have a ``common.toml``.
+
+    Ordered as the checklist's ``languages`` list says (the first leads when a mixed
+    document runs several lexicons), then alphabetically. Not cached: listing a folder is
+    cheap, and a cache by path would miss a language folder added later.
+    """
+    base = root or lexicon_root()
+    try:
+        found = [p.name for p in base.iterdir() if is_language_folder(p)]
+    except OSError as exc:
+        raise LexiconError(base, None, f"cannot list the lexicon folder ({exc.strerror or exc})") from None
+    order: list[str] = []
+    checklist = base / "checklist.toml"
+    if checklist.is_file():
+        listed = _checklist_toml(checklist)[0].get("languages", [])
+        order = [lang for lang in listed if isinstance(lang, str)] if isinstance(listed, list) else []
+    return tuple(sorted(found, key=lambda lang: (order.index(lang) if lang in order else len(order), lang)))
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_languages() -> tuple[str, ...]:
+    """The languages of the built-in lexicons (``nl`` and ``en`` as shipped; the installed
+    package does not change while it runs)."""
+    return discover_languages(None)
+
+
+def available_languages(playbooks: Iterable[str | Path] = ()) -> tuple[str, ...]:
+    """The built-in languages, then those that ``playbooks`` add (their ``<lang>/`` folders
+    with a ``common.toml``), without loading any lexicon."""
+    found = list(builtin_languages())
+    for folder in playbooks:
+        try:
+            children = sorted(Path(folder).iterdir())
+        except OSError:
+            continue  # reported when the playbook is loaded
+        found += [p.name for p in children if p.name not in found and is_language_folder(p)]
+    return tuple(found)
 
 
 class _Ctx:
@@ -82,6 +132,13 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
     except RecursionError:
         raise LexiconError(path, None, "invalid TOML: nested too deeply") from None
     return data, _Ctx(path, text)
+
+
+@functools.lru_cache(maxsize=8)
+def _checklist_toml(path: Path) -> tuple[dict[str, Any], _Ctx]:
+    """A checklist.toml parsed once: the language order and the checklist both read it (never
+    mutated)."""
+    return _read_toml(path)
 
 
 def read_lexicon_bytes(path: Path) -> bytes:
@@ -197,18 +254,31 @@ def phrases_to_regex(phrases: Iterable[str]) -> str:
     return "|".join(parts)
 
 
-def _text2(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> Text2:
+def _per_language(ctx: _Ctx, entry: str, data: dict[str, Any], key: str, required: Iterable[str]) -> dict[str, Any]:
+    """The table ``key.<lang> = ...``: every required language, other keys language codes."""
     value = data.get(key)
-    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-        raise ctx.error(entry, f"{key!r} needs exactly the languages {', '.join(LANGUAGES)} ({key}.nl and {key}.en)")
-    return Text2(nl=_str(ctx, entry, value["nl"], f"{key}.nl"), en=_str(ctx, entry, value["en"], f"{key}.en"))
+    required = tuple(required)
+    if not isinstance(value, dict) or not set(required) <= set(value):
+        names = " and ".join(f"{key}.{lang}" for lang in required)
+        raise ctx.error(entry, f"{key!r} needs a text per language: {names}", key)
+    for lang in value:
+        if not LANGUAGE_CODE.fullmatch(lang):
+            raise ctx.error(entry, f"{key}.{lang}: {lang!r} is not a language code (two or three lower-case letters)",
+                            f"{key}.{lang}")
+    return value
 
 
-def _list2(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    value = data.get(key)
-    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-        raise ctx.error(entry, f"{key!r} needs exactly the languages {', '.join(LANGUAGES)}")
-    return _str_list(ctx, entry, value["nl"], f"{key}.nl"), _str_list(ctx, entry, value["en"], f"{key}.en")
+def _text(ctx: _Ctx, entry: str, data: dict[str, Any], key: str, required: Iterable[str]) -> Text:
+    """A text per language (``name.nl = "…"``, ``name.en = "…"``)."""
+    value = _per_language(ctx, entry, data, key, required)
+    return Localized.of({lang: _str(ctx, entry, v, f"{key}.{lang}") for lang, v in value.items()})
+
+
+def _texts(ctx: _Ctx, entry: str, data: dict[str, Any], key: str,
+           required: Iterable[str]) -> Localized[tuple[str, ...]]:
+    """A list of texts per language (``questions.nl = ["…"]``)."""
+    value = _per_language(ctx, entry, data, key, required)
+    return Localized.of({lang: _str_list(ctx, entry, v, f"{key}.{lang}") for lang, v in value.items()})
 
 
 def _root_content(root: Path | None) -> str | None:
@@ -225,18 +295,27 @@ def load_checklist(root: Path | None = None) -> Checklist:
 @functools.lru_cache(maxsize=8)
 def _checklist(root: Path | None, content: str | None) -> Checklist:  # noqa: ARG001 - content: the cache key
     path = (root or lexicon_root()) / "checklist.toml"
-    data, ctx = _read_toml(path)
-    _check_keys(ctx, "checklist", data, ("schema", "pitfalls", "elements"), ("schema", "pitfalls", "elements"))
+    data, ctx = _checklist_toml(path)
+    _check_keys(ctx, "checklist", data, ("schema", "languages", "pitfalls", "elements"), ("schema", "pitfalls", "elements"))
     if data["schema"] != 1:
         raise ctx.error("schema", f"unsupported schema {data['schema']!r} (expected 1)", "schema")
+    langs = discover_languages(root)
+    if not langs:
+        raise ctx.error("languages", f"no language folders (<lang>/common.toml) next to {path.name}")
+    for lang in _str_list(ctx, "languages", data.get("languages", []), "languages") if "languages" in data else ():
+        if lang not in langs:
+            raise ctx.error("languages", f"{lang!r} has no folder with a common.toml", lang)
+
+    def text_of(ctx: _Ctx, entry: str, raw: dict[str, Any], key: str) -> Text:
+        return _text(ctx, entry, raw, key, langs)
     pitfalls: list[PitfallInfo] = []
     for raw in data["pitfalls"]:
         entry = f"pitfall {raw.get('id', '?')}"
         _check_keys(ctx, entry, raw, ("id", "key", "title", "summary", "tip"), ("id", "key", "title", "summary", "tip"))
         if raw["id"] not in (1, 2, 3, 4, 5):
             raise ctx.error(entry, "pitfall id must be 1-5")
-        pitfalls.append(PitfallInfo(raw["id"], _str(ctx, entry, raw["key"], "key"), _text2(ctx, entry, raw, "title"),
-                                    _text2(ctx, entry, raw, "summary"), _text2(ctx, entry, raw, "tip")))
+        pitfalls.append(PitfallInfo(raw["id"], _str(ctx, entry, raw["key"], "key"), text_of(ctx, entry, raw, "title"),
+                                    text_of(ctx, entry, raw, "summary"), text_of(ctx, entry, raw, "tip")))
     if sorted(p.id for p in pitfalls) != [1, 2, 3, 4, 5]:
         raise ctx.error("pitfalls", "need exactly the pitfalls 1, 2, 3, 4 and 5")
     elements: list[ElementInfo] = []
@@ -253,15 +332,13 @@ def _checklist(root: Path | None, content: str | None) -> Checklist:  # noqa: AR
             severity = Severity(raw["severity"])
         except ValueError:
             raise ctx.error(entry, f"severity must be one of error, warning, info, not {raw['severity']!r}") from None
-        q_nl, q_en = _list2(ctx, entry, raw, "questions")
-        s_nl, s_en = _list2(ctx, entry, raw, "searched_for")
         elements.append(ElementInfo(
-            id=entry, pitfall=raw["pitfall"], severity=severity, name=_text2(ctx, entry, raw, "name"),
-            description=_text2(ctx, entry, raw, "description"), why=_text2(ctx, entry, raw, "why"),
-            advice=_text2(ctx, entry, raw, "advice"), questions_nl=q_nl, questions_en=q_en,
-            searched_for_nl=s_nl, searched_for_en=s_en,
-            example_present=_text2(ctx, entry, raw, "example_present"),
-            example_weak=_text2(ctx, entry, raw, "example_weak"),
+            id=entry, pitfall=raw["pitfall"], severity=severity, name=text_of(ctx, entry, raw, "name"),
+            description=text_of(ctx, entry, raw, "description"), why=text_of(ctx, entry, raw, "why"),
+            advice=text_of(ctx, entry, raw, "advice"), question_lists=_texts(ctx, entry, raw, "questions", langs),
+            search_terms=_texts(ctx, entry, raw, "searched_for", langs),
+            example_present=text_of(ctx, entry, raw, "example_present"),
+            example_weak=text_of(ctx, entry, raw, "example_weak"),
         ))
     seen: set[str] = set()
     for info in elements:
@@ -396,9 +473,58 @@ def _bool(ctx: _Ctx, entry: str, data: dict[str, Any], key: str) -> bool:
     return value
 
 
+_HEADING_WORDS = ("numbered", "inline", "small_words", "caps_fillers", "abbreviations", "verbs", "contents")
+_HEADING_PATTERNS = ("not_headings", "definitions")
+COMMON_KEYS = ("language", "stopwords", "negation_cues", "placeholders", "abbreviations", "values", "ignore",
+               "definitions", "percent_words", "headings", "parties")
+"""Keys of ``<lang>/common.toml``; the first six are required."""
+
+
+def _words(ctx: _Ctx, entry: str, value: Any, key: str) -> tuple[str, ...]:
+    """A list of plain words or phrases, lower-cased (they are compared with lower-case text)."""
+    words = _str_list(ctx, entry, value, key)
+    for word in words:
+        if word != word.strip() or "  " in word:
+            raise ctx.error(entry, f"{key!r}: {word!r} has stray spaces", word)
+    return tuple(w.lower() for w in words)
+
+
+def _patterns(ctx: _Ctx, entry: str, value: Any, key: str) -> tuple[str, ...]:
+    """A list of regular expressions, checked (syntax, backtracking) but kept as text."""
+    patterns = _str_list(ctx, entry, value, key)
+    _regex(ctx, entry, patterns, key)
+    return patterns
+
+
+def load_cues(data: dict[str, Any], ctx: _Ctx) -> LanguageCues:
+    """The ``percent_words``, ``[headings]`` and ``[parties]`` of a common.toml, validated."""
+    headings = data.get("headings", {})
+    parties = data.get("parties", {})
+    for name, table in (("headings", headings), ("parties", parties)):
+        if not isinstance(table, dict):
+            raise ctx.error(name, f"[{name}] must be a table", name)
+    _check_keys(ctx, "headings", headings, _HEADING_WORDS + _HEADING_PATTERNS)
+    _check_keys(ctx, "parties", parties, ("together", "subjects", "articles"))
+    values: dict[str, tuple[str, ...]] = {}
+    for key in _HEADING_WORDS:
+        if key in headings:
+            values[key] = _words(ctx, f"headings.{key}", headings[key], key)
+    for key in _HEADING_PATTERNS:
+        if key in headings:
+            values[key] = _patterns(ctx, f"headings.{key}", headings[key], key)
+    if "together" in parties:
+        values["together"] = _patterns(ctx, "parties.together", parties["together"], "together")
+    for key in ("subjects", "articles"):
+        if key in parties:
+            values[key] = _words(ctx, f"parties.{key}", parties[key], key)
+    if "percent_words" in data:
+        values["percent_words"] = _patterns(ctx, "percent_words", data["percent_words"], "percent_words")
+    return LanguageCues(**values)
+
+
 def _load_common(path: Path, lang: str) -> dict[str, Any]:
     data, ctx = _read_toml(path)
-    keys = ("language", "stopwords", "negation_cues", "placeholders", "abbreviations", "values", "ignore", "definitions")
+    keys = COMMON_KEYS
     _check_keys(ctx, "common", data, keys, keys[:6])
     if data["language"] != lang:
         raise ctx.error("language", f"language must be {lang!r}", "language")
@@ -414,6 +540,7 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
         "ignore": _regex(ctx, "ignore", _str_list(ctx, "ignore", data["ignore"], "ignore"), "ignore") if "ignore" in data else None,
         "definitions": _regex(ctx, "definitions", _str_list(ctx, "definitions", data["definitions"], "definitions"), "definitions") if "definitions" in data else None,
         "values": {k: _regex(ctx, f"values.{k}", _str_list(ctx, f"values.{k}", v, k), k) for k, v in values.items()},
+        "cues": load_cues(data, ctx),
     }
 
 
@@ -421,17 +548,53 @@ MESSAGES_FILE = "messages.toml"
 """Each language folder's message catalogue (read by ``render.words``), not an element file."""
 
 
+@functools.lru_cache(maxsize=4)
+def other_languages(root: Path | None = None) -> dict[str, frozenset[str]]:
+    """Stop words of languages without a lexicon (``other_languages.toml``), to warn about them."""
+    path = (root or lexicon_root()) / "other_languages.toml"
+    if not path.is_file():
+        return {}
+    data, ctx = _read_toml(path)
+    out: dict[str, frozenset[str]] = {}
+    for lang, table in data.items():
+        if not LANGUAGE_CODE.fullmatch(lang) or not isinstance(table, dict):
+            raise ctx.error(lang, "expected [<language code>] tables with a stopwords list", lang)
+        _check_keys(ctx, lang, table, ("stopwords",), ("stopwords",))
+        out[lang] = frozenset(_words(ctx, lang, table["stopwords"], "stopwords"))
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def language_cues(lang: str, root: Path | None = None) -> LanguageCues:
+    """Only the heading and party cues of one language (cheap: no element files, no patterns)."""
+    path = (root or lexicon_root()) / lang / "common.toml"
+    data, ctx = _read_toml(path)
+    return load_cues(data, ctx)
+
+
+def empty_element(element: str, path: Path) -> ElementLexicon:
+    """An element a language has no file for: no rules, so it is never found in that language."""
+    return ElementLexicon(element=element, path=str(path), rules=(), headings=None)
+
+
+def new_language(folder: Path) -> LanguageLexicon:
+    """A language that a playbook adds: its ``common.toml``, no elements yet (the caller adds them)."""
+    return LanguageLexicon(language=folder.name, **_load_common(folder / "common.toml", folder.name))
+
+
 def load_language(lang: str, root: Path | None = None) -> LanguageLexicon:
-    """Load and validate one language's lexicon directory (``<root>/<lang>/``), cached by
-    content: an edited lexicon folder is read again, so nobody needs to clear a cache."""
+    """Load and validate one language's lexicon directory (``<root>/<lang>/``); every
+    checklist element needs a file there. Cached by content: an edited lexicon folder is
+    read again, so nobody needs to clear a cache."""
     return _language(lang, root, _root_content(root))
 
 
 @functools.lru_cache(maxsize=16)
 def _language(lang: str, root: Path | None, content: str | None) -> LanguageLexicon:  # noqa: ARG001
-    if lang not in LANGUAGES:
-        raise LexiconError(str(root or lexicon_root()), lang, f"unsupported language (supported: {', '.join(LANGUAGES)})")
     base = root or lexicon_root()
+    languages = discover_languages(root)
+    if lang not in languages:
+        raise LexiconError(str(base), lang, f"unsupported language (supported: {', '.join(languages)})")
     checklist = load_checklist(root)
     folder = base / lang
     if not folder.is_dir():

@@ -8,11 +8,14 @@ A playbook is a folder in the same format as the built-in ``lexicons/``::
       en/<element>.toml    terms for an existing element (added to it) or a new element's lexicon
       nl/<element>.toml
       en/common.toml       optional: more negation cues, placeholders, ignore or definition patterns
+      de/common.toml       a folder for a language the built-in lexicons lack adds that language:
+      de/<element>.toml    its common.toml is complete (as lexicons/en/common.toml); elements
+                           without a file have no rules in it
 
 Several playbooks are applied in order. Adding to an existing element appends its rules,
 heading and exclusion patterns and examples; numbers set in the playbook (threshold,
 weights of its own rules) apply. A new element needs an entry in ``checklist.toml`` with
-its texts in both languages and a lexicon file in each language.
+its texts in the built-in languages and a lexicon file in each built-in language.
 """
 
 from __future__ import annotations
@@ -31,25 +34,31 @@ from ..model import Severity
 from .loader import (
     _Ctx,
     _check_keys,
-    _list2,
     _read_toml,
     _regex,
     _str_list,
-    _text2,
+    _text,
+    _texts,
+    builtin_languages,
+    empty_element,
+    is_language_folder,
     lexicon_root,
     lexicon_version,
     load_checklist,
     read_lexicon_bytes,
     load_element,
+    load_cues,
     load_language,
+    new_language,
 )
-from .schema import LANGUAGES, VALUE_KINDS, Checklist, ElementInfo, ElementLexicon, LanguageLexicon, Text2
+from .schema import VALUE_KINDS, Checklist, ElementInfo, ElementLexicon, LanguageLexicon, Localized, Text
 
 # Keys of an element file that, when a playbook sets them, replace the built-in value.
 _SCALARS = ("heading_weight", "threshold", "requires_value", "negation", "each_party")
 # Keys whose patterns a playbook adds as further alternatives.
 _PATTERNS = ("headings", "negations", "applicable_if", "not_applicable_if")
-_COMMON_KEYS = ("language", "negation_cues", "placeholders", "ignore", "definitions", "values")
+_COMMON_KEYS = ("language", "negation_cues", "placeholders", "ignore", "definitions", "values", "percent_words",
+                "headings", "parties")
 
 
 @dataclass(frozen=True)
@@ -72,8 +81,17 @@ def _combine(first: re.Pattern[str] | None, second: re.Pattern[str] | None) -> r
     return re.compile(f"(?:{first.pattern})|(?:{second.pattern})", re.IGNORECASE)
 
 
-def _optional_text2(ctx: _Ctx, entry: str, raw: dict[str, Any], key: str, fallback: Text2) -> Text2:
+def _text2(ctx: _Ctx, entry: str, raw: dict[str, Any], key: str) -> Text:
+    """A text in every built-in language (more languages may be given)."""
+    return _text(ctx, entry, raw, key, builtin_languages())
+
+
+def _optional_text2(ctx: _Ctx, entry: str, raw: dict[str, Any], key: str, fallback: Text) -> Text:
     return _text2(ctx, entry, raw, key) if key in raw else fallback
+
+
+def _blank() -> Text:
+    return Localized.of({lang: "" for lang in builtin_languages()})
 
 
 def _new_elements(folder: Path, known: Checklist) -> tuple[list[ElementInfo], list[str]]:
@@ -114,15 +132,15 @@ def _new_elements(folder: Path, known: Checklist) -> tuple[list[ElementInfo], li
             raise ctx.error(entry, f"severity must be one of error, warning, info, not {raw['severity']!r}",
                             "severity") from None
         description = _text2(ctx, entry, raw, "description")
-        questions = _list2(ctx, entry, raw, "questions") if "questions" in raw else ((), ())
-        searched = _list2(ctx, entry, raw, "searched_for") if "searched_for" in raw else ((), ())
+        none: Localized[tuple[str, ...]] = Localized.of({lang: () for lang in builtin_languages()})
+        questions = _texts(ctx, entry, raw, "questions", builtin_languages()) if "questions" in raw else none
+        searched = _texts(ctx, entry, raw, "searched_for", builtin_languages()) if "searched_for" in raw else none
         out.append(ElementInfo(
             id=entry, pitfall=raw["pitfall"], severity=severity, name=_text2(ctx, entry, raw, "name"),
             description=description, why=_optional_text2(ctx, entry, raw, "why", description),
-            advice=_text2(ctx, entry, raw, "advice"), questions_nl=questions[0], questions_en=questions[1],
-            searched_for_nl=searched[0], searched_for_en=searched[1],
-            example_present=_optional_text2(ctx, entry, raw, "example_present", Text2("", "")),
-            example_weak=_optional_text2(ctx, entry, raw, "example_weak", Text2("", "")),
+            advice=_text2(ctx, entry, raw, "advice"), question_lists=questions, search_terms=searched,
+            example_present=_optional_text2(ctx, entry, raw, "example_present", _blank()),
+            example_weak=_optional_text2(ctx, entry, raw, "example_weak", _blank()),
         ))
     return out, disable
 
@@ -168,6 +186,12 @@ def _merge_common(lexicon: LanguageLexicon, path: Path) -> LanguageLexicon:
         for kind, patterns in values.items():
             merged[kind] = _combine(merged[kind], _regex(ctx, f"values.{kind}", _str_list(ctx, kind, patterns, kind), kind))
         changes["values"] = merged
+    if any(key in data for key in ("percent_words", "headings", "parties")):
+        # More heading, party or percent words: added to the built-in ones, field by field.
+        extra_cues = load_cues(data, ctx)
+        changes["cues"] = replace(lexicon.cues, **{
+            f.name: getattr(lexicon.cues, f.name) + getattr(extra_cues, f.name)
+            for f in dataclasses.fields(extra_cues) if getattr(extra_cues, f.name)})
     return replace(lexicon, **changes) if changes else lexicon
 
 
@@ -180,12 +204,18 @@ def _digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
-def _check_folder(folder: Path) -> None:
+def _check_folder(folder: Path) -> tuple[str, ...]:
+    """The playbook's language folders (built-in ones first); any other folder is an error."""
     if not folder.is_dir():
         raise LexiconError(folder, None, "playbook folder not found")
-    stray = [p for p in folder.iterdir() if p.is_dir() and p.name not in LANGUAGES and not p.name.startswith(".")]
+    builtin = builtin_languages()
+    stray = [p for p in folder.iterdir() if p.is_dir() and p.name not in builtin and not p.name.startswith(".")
+             and not is_language_folder(p)]
     if stray:
-        raise LexiconError(stray[0], None, f"unexpected folder (a playbook has {', '.join(LANGUAGES)} folders only)")
+        raise LexiconError(stray[0], None, f"unexpected folder (a playbook has {', '.join(builtin)} folders, or a "
+                                           "folder named by a language code with a common.toml to add a language)")
+    added = sorted(p.name for p in folder.iterdir() if p.name not in builtin and is_language_folder(p))
+    return (*builtin, *added)
 
 
 @functools.lru_cache(maxsize=16)
@@ -194,23 +224,31 @@ def _load(playbooks: tuple[Path, ...], content: str, disable: tuple[str, ...],
     # ``content`` (the digest of the playbooks' files) is part of the cache key only: an
     # edited playbook is a new key, so a long-lived process never serves the old rules.
     checklist = load_checklist()
-    lexicons = {lang: load_language(lang) for lang in LANGUAGES}
-    touched: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    builtin = builtin_languages()
+    lexicons = {lang: load_language(lang) for lang in builtin}
+    touched: dict[str, list[str]] = {lang: [] for lang in builtin}
     disabled = list(disable)
     for folder in playbooks:
-        _check_folder(folder)
+        languages = _check_folder(folder)
         new, off = _new_elements(folder, checklist)
         disabled += off
         checklist = Checklist(checklist.pitfalls, checklist.elements + tuple(new))
         ids = [e.id for e in checklist.elements]
-        for lang in LANGUAGES:
+        for lang in languages:
+            if lang not in lexicons:
+                lexicons[lang] = new_language(folder / lang)
+                touched[lang] = []
+            elif lang not in builtin:
+                raise LexiconError(folder / lang, None, "another playbook already adds this language; "
+                                                        "extend it there")
             lexicon = lexicons[lang]
             lang_dir = folder / lang
             elements = dict(lexicon.elements)
             files = sorted(lang_dir.glob("*.toml")) if lang_dir.is_dir() else []
             for path in files:
                 if path.name == "common.toml":
-                    lexicon = _merge_common(lexicon, path)
+                    if lang in builtin:
+                        lexicon = _merge_common(lexicon, path)
                     continue
                 extra = load_element(path, lang, ids)
                 raw_keys = _read_toml(path)[0].keys()
@@ -218,11 +256,16 @@ def _load(playbooks: tuple[Path, ...], content: str, disable: tuple[str, ...],
                 elements[extra.element] = extra if base is None else _merge_element(base, extra, raw_keys)
                 touched[lang].append(extra.element)
             for info in new:
-                if info.id not in elements:
+                if info.id not in elements and lang in builtin:
                     raise LexiconError(lang_dir / f"{info.id}.toml", info.id,
                                        "new element has no lexicon file for this language")
             lexicons[lang] = replace(lexicon, elements=elements)
     known = {e.id for e in checklist.elements}
+    for lang, lexicon in lexicons.items():
+        # A language a playbook adds need not cover every element: those it lacks have no rules.
+        gaps = {i: empty_element(i, Path(lang) / f"{i}.toml") for i in known if i not in lexicon.elements}
+        if gaps:
+            lexicons[lang] = replace(lexicon, elements={**lexicon.elements, **gaps})
     for element_id in disabled:
         if element_id not in known:
             raise LexiconError(lexicon_root(), element_id, "cannot disable an unknown element id")
@@ -289,7 +332,7 @@ def check_playbook(folder: str | Path) -> CheckReport:
     folder = Path(folder).resolve()
     errors: list[str] = []
     try:
-        _check_folder(folder)
+        languages = _check_folder(folder)
     except LexiconError as exc:
         return CheckReport(folder, (str(exc),))
     base = load_checklist()
@@ -301,15 +344,19 @@ def check_playbook(folder: str | Path) -> CheckReport:
     ids = [e.id for e in base.elements] + [e.id for e in new]
     extended: dict[str, list[str]] = {}
     rules: dict[str, int] = {}
-    for lang in LANGUAGES:
+    builtin = builtin_languages()
+    for lang in languages:
         lang_dir = folder / lang
         for path in sorted(lang_dir.glob("*.toml")) if lang_dir.is_dir() else []:
             try:
                 if path.name == "common.toml":
-                    _merge_common(load_language(lang), path)
+                    if lang in builtin:
+                        _merge_common(load_language(lang), path)
+                    else:
+                        new_language(lang_dir)
                     continue
                 element = load_element(path, lang, ids)
-                base_element = load_language(lang).elements.get(element.element)
+                base_element = load_language(lang).elements.get(element.element) if lang in builtin else None
                 if base_element is not None:
                     _merge_element(base_element, element, _read_toml(path)[0].keys())
                 extended.setdefault(lang, []).append(element.element)
@@ -317,7 +364,7 @@ def check_playbook(folder: str | Path) -> CheckReport:
             except LexiconError as exc:
                 errors.append(str(exc))
         for info in new:
-            if not (lang_dir / f"{info.id}.toml").is_file():
+            if lang in builtin and not (lang_dir / f"{info.id}.toml").is_file():
                 errors.append(f"{lang_dir / (info.id + '.toml')}: {info.id}: new element has no lexicon file for this language")
     return CheckReport(folder, tuple(errors), tuple(e.id for e in new),
                        {k: tuple(v) for k, v in extended.items()}, rules, tuple(disabled))

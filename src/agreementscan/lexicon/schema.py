@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..model import Severity
 
-LANGUAGES = ("nl", "en")
-"""Languages with a full lexicon; ids must be identical across them."""
+FALLBACK_LANGUAGE = "en"
+"""The language a text falls back to when it has no version in the requested language."""
 
 VALUE_KINDS = ("notice_period", "frequency", "percentage", "number", "date", "period", "money")
 """Value checks a rule or element may ask for; patterns live in each language's common.toml."""
@@ -18,24 +19,60 @@ RULE_STATUSES = ("present", "weak")
 NEGATION_MODES = ("weak", "ignore", "count")
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Text2:
-    """A user-facing text in both languages."""
+class Localized(Mapping[str, T], Generic[T]):
+    """A value per language (a text, a list of questions), read-only.
 
-    nl: str
-    en: str
+    ``get(lang)`` never fails: it returns ``lang``'s version, else the English one
+    (:data:`FALLBACK_LANGUAGE`), else the first one given, so a language that a playbook
+    adds without translating every checklist text still gets a readable report.
+    """
 
-    def get(self, lang: str) -> str:
-        return self.nl if lang == "nl" else self.en
+    entries: tuple[tuple[str, T], ...]
+
+    def __getitem__(self, lang: str) -> T:
+        for key, value in self.entries:
+            if key == lang:
+                return value
+        raise KeyError(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(key for key, _ in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, lang: str, default: Any = None) -> T:  # type: ignore[override]
+        """``lang``'s version, else English, else the first; ``default`` only when empty."""
+        values = dict(self.entries)
+        if lang in values:
+            return values[lang]
+        if FALLBACK_LANGUAGE in values:
+            return values[FALLBACK_LANGUAGE]
+        if self.entries:
+            return self.entries[0][1]
+        return default
+
+    @classmethod
+    def of(cls, values: Mapping[str, T]) -> Localized[T]:
+        """From a mapping, keys sorted so equal contents compare (and hash) equal."""
+        return cls(tuple(sorted(values.items())))
+
+
+Text = Localized[str]
+"""A user-facing text per language."""
 
 
 @dataclass(frozen=True)
 class PitfallInfo:
     id: int
     key: str
-    title: Text2
-    summary: Text2
-    tip: Text2
+    title: Text
+    summary: Text
+    tip: Text
 
 
 @dataclass(frozen=True)
@@ -45,22 +82,22 @@ class ElementInfo:
     id: str
     pitfall: int
     severity: Severity
-    name: Text2
-    description: Text2
-    why: Text2
-    advice: Text2
-    questions_nl: tuple[str, ...]
-    questions_en: tuple[str, ...]
-    searched_for_nl: tuple[str, ...]
-    searched_for_en: tuple[str, ...]
-    example_present: Text2
-    example_weak: Text2
+    name: Text
+    description: Text
+    why: Text
+    advice: Text
+    question_lists: Localized[tuple[str, ...]]
+    search_terms: Localized[tuple[str, ...]]
+    example_present: Text
+    example_weak: Text
 
     def questions(self, lang: str) -> tuple[str, ...]:
-        return self.questions_nl if lang == "nl" else self.questions_en
+        """Questions to ask, in ``lang`` (English when the checklist has none in ``lang``)."""
+        return self.question_lists.get(lang, ())
 
     def searched_for(self, lang: str) -> tuple[str, ...]:
-        return self.searched_for_nl if lang == "nl" else self.searched_for_en
+        """Example search terms in ``lang`` (English when the checklist has none in ``lang``)."""
+        return self.search_terms.get(lang, ())
 
 
 @dataclass(frozen=True)
@@ -134,6 +171,32 @@ class ElementLexicon:
 
 
 @dataclass(frozen=True)
+class LanguageCues:
+    """How headings, parties and percentages look in one language (``common.toml``).
+
+    Raw strings, not compiled patterns: extraction and sentence splitting use the cues of
+    every language together (:mod:`agreementscan.lexicon.cues` builds those patterns), and
+    tuples of strings make a cheap cache key.
+    """
+
+    numbered: tuple[str, ...] = ()
+    """Words before a heading number ("Article 5"), for extraction."""
+    inline: tuple[str, ...] = ()
+    """Words before a number that starts an inline heading, for sentence splitting."""
+    small_words: tuple[str, ...] = ()
+    caps_fillers: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ()
+    not_headings: tuple[str, ...] = ()
+    contents: tuple[str, ...] = ()
+    definitions: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    percent_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LanguageLexicon:
     """The full lexicon of one language."""
 
@@ -148,3 +211,5 @@ class LanguageLexicon:
     """Sentences that never count as evidence (filing legends, signature blocks)."""
     definitions: re.Pattern[str] | None = None
     """Sentences that only define a term; hits there count for less."""
+    cues: LanguageCues = field(default_factory=LanguageCues)
+    """Heading, party and percentage wording (see :class:`LanguageCues`)."""
