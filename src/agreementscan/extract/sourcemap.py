@@ -10,6 +10,7 @@ document offsets, through the NFC normalisation ``build_document`` applies.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from array import array
@@ -42,7 +43,16 @@ class Trace:
             return
         if where >= 0:
             end = src + len(text) if src_end is None else src_end
-            self.spans.append((self.length, self.length + len(text), where, src, end))
+            span = (self.length, self.length + len(text), where, src, end)
+            if self.spans and not isinstance(self.spans, array):
+                a, b, w, s, e = self.spans[-1]
+                # One span for characters that continue each other (a table cell matched one by one).
+                if w == where and b == span[0] and e == src and b - a == e - s and span[1] - span[0] == end - src:
+                    self.spans[-1] = (a, span[1], w, s, end)
+                    self.parts.append(text)
+                    self.length += len(text)
+                    return
+            self.spans.append(span)
         self.parts.append(text)
         self.length += len(text)
 
@@ -132,38 +142,83 @@ class PathTable:
         return len(self.starts) - 2
 
 
+# Characters that NFC or the line-end rule may change or compose: below U+0300 only "\r".
+_UNSTABLE_RE = re.compile("[\r\u0300-\U0010ffff]")
+
+
+def _changes(raw: str) -> list[tuple[int, int, str]]:
+    """``(start, end, normalised)`` for each cluster of ``raw`` that normalisation changes.
+
+    NFC composes a base character with the combining marks after it, so a cluster is a
+    character and the combining marks after it; only clusters holding a character from
+    U+0300 up (or "\r") can change, so the (long) rest is never looked at character by character.
+    """
+    out: list[tuple[int, int, str]] = []
+    done = 0
+    for match in _UNSTABLE_RE.finditer(raw):
+        i = match.start()
+        if i < done:
+            continue
+        while i > done and unicodedata.combining(raw[i]):
+            i -= 1
+        j = match.start() + 1
+        while j < len(raw) and (unicodedata.combining(raw[j]) or raw[j - 1:j + 1] == "\r\n"):
+            j += 1
+        piece = normalise_text(raw[i:j])
+        if piece != raw[i:j]:
+            out.append((i, j, piece))
+        done = j
+    return out
+
+
 def _normalised_spans(raw: str, spans: list[Span], expected: str) -> list[Span] | None:
     """``spans`` of ``raw`` carried over to ``normalise_text(raw) == expected``; None if impossible.
 
-    NFC composes a base character with the combining marks after it, so the raw text is cut
-    into such clusters and each is normalised on its own; a cluster whose characters came
-    from one place in one piece becomes a unit span. If the clusters do not reproduce the
-    whole normalised text (exotic compositions, ``\\r\\n``), the block gets no map at all.
+    Unchanged stretches keep their spans (shifted); a changed cluster whose characters
+    came from one place in one span becomes a unit span; if the clusters do not rebuild the
+    whole normalised text (exotic compositions), the block gets no map at all.
     """
-    owner: list[Span | None] = [None] * len(raw)
-    for span in spans:
-        for i in range(span[0], span[1]):
-            owner[i] = span
-    out: list[Span] = []
-    pieces: list[str] = []
-    pos = i = 0
-    while i < len(raw):
-        j = i + 1
-        while j < len(raw) and unicodedata.combining(raw[j]):
-            j += 1
-        piece = normalise_text(raw[i:j])
-        pieces.append(piece)
-        first, last = owner[i], owner[j - 1]
-        if piece and first is not None and first is last:
-            a, b, w, s, e = first
-            if b - a == e - s:  # character by character: the cluster's own source range
-                out.append((pos, pos + len(piece), w, s + i - a, s + j - a))
-            elif (i, j) == (a, b):  # a unit span that is exactly this cluster
-                out.append((pos, pos + len(piece), w, s, e))
-        pos += len(piece)
-        i = j
-    if "".join(pieces) != expected:
+    changes = _changes(raw)
+    rebuilt: list[str] = []
+    shifts: list[tuple[int, int]] = []  # (raw offset, output - raw) from that offset on
+    placed: dict[int, int] = {}  # output offset of each changed cluster, by its raw start
+    pos = delta = 0
+    for i, j, piece in changes:
+        placed[i] = i + delta
+        rebuilt.append(raw[pos:i])
+        rebuilt.append(piece)
+        delta += len(piece) - (j - i)
+        shifts.append((j, delta))
+        pos = j
+    rebuilt.append(raw[pos:])
+    if "".join(rebuilt) != expected:
         return None
+    starts = [j for j, _ in shifts]
+
+    def moved(k: int) -> int:
+        """Output offset of raw offset ``k`` (outside changed clusters)."""
+        n = bisect.bisect_right(starts, k)
+        return k + (shifts[n - 1][1] if n else 0)
+
+    out: list[Span] = []
+    for a, b, w, s0, e in spans:
+        linear = b - a == e - s0
+        inside = [(i, j, piece) for i, j, piece in changes if i < b and j > a]
+        if not inside:
+            out.append((moved(a), moved(b - 1) + 1, w, s0, e))
+            continue
+        if not linear:
+            continue  # a unit span that normalisation changes again: left unmapped
+        cursor = a
+        for i, j, piece in inside:
+            if cursor < i:
+                out.append((moved(cursor), moved(i - 1) + 1, w, s0 + cursor - a, s0 + i - a))
+            if a <= i and j <= b and piece:
+                lo = placed[i]
+                out.append((lo, lo + len(piece), w, s0 + i - a, s0 + j - a))
+            cursor = max(cursor, j)
+        if cursor < b:
+            out.append((moved(cursor), moved(b - 1) + 1, w, s0 + cursor - a, s0 + b - a))
     return _merged(out)
 
 
