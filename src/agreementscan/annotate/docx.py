@@ -513,7 +513,7 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
     )
     written = 1
     summary_anchored = summary_plan is not None and placeable(summary_plan)
-    if summary_anchored:
+    if summary_anchored and summary_plan is not None:
         cuts[summary_plan.start].starts.append(summary.comment_id)
         cuts[summary_plan.end].ends.append(summary.comment_id)
     else:
@@ -545,15 +545,14 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
 def _source_map(result: ScanResult, data: bytes, source: Path) -> SourceMap | None:
     """The source map of the scanned document, when it is this file's.
 
-    A result read back from JSON has none: the file is then read again to build one, which
-    is used only if it gives exactly the scanned text.
+    A result read back from JSON has none, and a result of other bytes has the wrong one:
+    the file is then read again, and its map used only if it gives exactly the scanned text.
     """
     document = result.document
-    if document.source_map is not None and document.format == "docx":
-        if document.sha256 is None or document.sha256 == sha256_bytes(data):
-            return document.source_map
-        return None
-    again = read_docx(data, str(source), sha256=sha256_bytes(data))
+    digest = sha256_bytes(data)
+    if document.source_map is not None and document.format == "docx" and document.sha256 in (None, digest):
+        return document.source_map
+    again = read_docx(data, str(source), sha256=digest)
     return again.source_map if again.text == document.text else None
 
 

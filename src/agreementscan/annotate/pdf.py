@@ -109,17 +109,16 @@ class _Locator:
 def _source_map(result: ScanResult, data: bytes, source: Path, password: str | None) -> SourceMap | None:
     """The source map of the scanned document, when it is this file's.
 
-    A result read back from JSON has none: the file is then read again to build one, which
-    is used only if it gives exactly the scanned text.
+    A result read back from JSON has none, and a result of other bytes has the wrong one:
+    the file is then read again, and its map used only if it gives exactly the scanned text.
     """
     from ..extract.pdf import read_pdf
 
     document = result.document
-    if document.source_map is not None and document.format == "pdf":
-        if document.sha256 is None or document.sha256 == sha256_bytes(data):
-            return document.source_map
-        return None
-    again = read_pdf(data, str(source), sha256=sha256_bytes(data), password=password, max_chars=None)
+    digest = sha256_bytes(data)
+    if document.source_map is not None and document.format == "pdf" and document.sha256 in (None, digest):
+        return document.source_map
+    again = read_pdf(data, str(source), sha256=digest, password=password, max_chars=None)
     return again.source_map if again.text == document.text else None
 
 

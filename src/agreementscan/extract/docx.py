@@ -59,37 +59,40 @@ def _hidden(run: Any) -> bool:
     return vanish is not None and not _off(vanish)
 
 
-def _collect(el: Any, trace: Trace, path: tuple[int, ...], in_run: bool, table: PathTable | None) -> None:
+def _collect(el: Any, trace: Trace, path: list[int], in_run: bool, table: PathTable | None) -> None:
     """Append the visible text below ``el`` (at child path ``path``) to ``trace``.
 
     With ``table``, every text element directly inside a run is registered there and its
     characters point to it: those are the places a comment range can start or end.
+    ``path`` is extended and restored in place (tuples per element cost a third of the time).
     """
     for i, child in enumerate(el):
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue  # comments, processing instructions, deleted text
+        path.append(i)
         if tag == _T:
             text = child.text or ""
-            trace.add(text, table.add((*path, i)) if table is not None and in_run and text else -1)
+            trace.add(text, table.add(path) if table is not None and in_run and text else -1)
         elif tag in _CHAR_TAGS:
-            trace.add(_CHAR_TAGS[tag], table.add((*path, i)) if table is not None and in_run else -1)
+            trace.add(_CHAR_TAGS[tag], table.add(path) if table is not None and in_run else -1)
         elif tag == _R:
             if not _hidden(child):
-                _collect(child, trace, (*path, i), True, table)
+                _collect(child, trace, path, True, table)
         elif tag == _P:
             trace.add("\n")  # a text box paragraph inside this paragraph
-            _collect(child, trace, (*path, i), False, table)
+            _collect(child, trace, path, False, table)
         else:
             # Containers (w:ins, w:hyperlink, w:smartTag, w:sdt, drawings...): text directly
             # below them is not inside a run, so no comment range can be cut there.
-            _collect(child, trace, (*path, i), False, table)
+            _collect(child, trace, path, False, table)
+        path.pop()
 
 
 def _paragraph_trace(p: Any, path: tuple[int, ...] | None, table: PathTable | None) -> Trace:
     """Visible text of a ``w:p`` with its origins (none without ``path``), stripped."""
     trace = Trace()
-    _collect(p, trace, path or (), False, table if path is not None else None)
+    _collect(p, trace, list(path or ()), False, table if path is not None else None)
     return trace.strip()
 
 

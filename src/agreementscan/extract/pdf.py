@@ -31,7 +31,7 @@ from .common import (
     promote_titles,
 )
 from .failures import damage, is_damage, pdf_errors
-from .sourcemap import Trace, join, source_map
+from .sourcemap import Span, Trace, join, source_map
 
 __all__ = ["read_pdf"]
 
@@ -60,15 +60,15 @@ class _Line:
     right: float | None = None
     kind: BlockKind = BlockKind.PARAGRAPH  # TABLE_ROW/HEADER/FOOTER for special lines
     drop: bool = False
-    trace: Trace | None = None
-    """Page and pdfium character index behind each character of :attr:`text` (source map)."""
+    spans: tuple[Span, ...] = ()
+    """Page and pdfium character indices behind :attr:`text` (source-map spans; plain tuples,
+    not a :class:`Trace`, because a page has many lines and each object costs the GC)."""
 
-    def traced(self) -> Trace:
-        """The line's trace; made-up text when it has none."""
-        if self.trace is not None:
-            return self.trace
-        trace = Trace()
-        trace.add(self.text)
+    def traced(self, into: Trace | None = None, sep: str = "") -> Trace:
+        """A trace of ``sep`` + this line appended to ``into`` (or a new one)."""
+        trace = Trace() if into is None else into
+        trace.add(sep)
+        trace.add_spans(self.text, self.spans)
         return trace
 
 
@@ -95,16 +95,18 @@ def _clean(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
-def _clean_trace(text: str, page: int, first: int) -> Trace:
-    """:func:`_clean` of ``text`` (pdfium chars from index ``first`` on) with each character's index."""
+def _clean_spans(text: str, page: int, first: int) -> tuple[str, tuple[Span, ...]]:
+    """:func:`_clean` of ``text`` (pdfium chars from index ``first`` on) and its source-map spans."""
     text = text.replace("\ufffe", "-").replace("\r", " ")
+    if not _CONTROL_RE.search(text):
+        return text, ((0, len(text), page, first, first + len(text)),)
     trace = Trace()
     pos = 0
     for match in _CONTROL_RE.finditer(text):
         trace.add(text[pos:match.start()], page, first + pos)
         pos = match.end()
     trace.add(text[pos:], page, first + pos)
-    return trace
+    return trace.text, tuple(trace.spans)
 
 
 def _table_candidate(page: Any, pdfium_c: Any, lines: list[_Line]) -> bool:
@@ -188,8 +190,8 @@ def _read_page(pdf: Any, index: int, pdfium_c: Any) -> _Page:
                 chars += len(stripped)
                 first = start + (len(piece) - len(piece.lstrip()))
                 if geometry:
-                    trace = _clean_trace(stripped, index + 1, first)
-                    line = _Line(trace.text, trace=trace)
+                    cleaned, spans = _clean_spans(stripped, index + 1, first)
+                    line = _Line(cleaned, spans=spans)
                 else:
                     line = _Line(_clean(stripped))
                 if not line.text.strip():
@@ -435,7 +437,7 @@ def _place_table(page: _Page, bbox: tuple[float, float, float, float], rows: lis
         boxes = cells[r] if cells is not None and r < len(cells) else []
         traces = [_cell_trace(page, t, boxes[c] if c < len(boxes) else None) for c, t in enumerate(texts)]
         trace = join(traces, " | ")
-        row_lines.append(_Line(trace.text, kind=BlockKind.TABLE_ROW, trace=trace))
+        row_lines.append(_Line(trace.text, kind=BlockKind.TABLE_ROW, spans=tuple(trace.spans)))
     if inside:
         at = inside[0]
         for i in reversed(inside):
@@ -477,8 +479,8 @@ def _page_drafts(page: _Page) -> list[Draft]:
     if len(geo) >= 3:
         pitches = [a.top - b.top for a, b in zip(geo, geo[1:]) if a.top > b.top]  # type: ignore[operator]
         pitch = statistics.median(pitches) if pitches else 0.0
-        left_margin = min(ln.left for ln in geo)  # type: ignore[type-var]
-        right_margin = max(ln.right for ln in geo)  # type: ignore[type-var]
+        left_margin = min(ln.left for ln in geo)  # type: ignore[type-var,assignment]
+        right_margin = max(ln.right for ln in geo)  # type: ignore[type-var,assignment]
     full_at = right_margin - 0.15 * (right_margin - left_margin)
 
     def is_full(line: _Line) -> bool | None:
@@ -496,7 +498,7 @@ def _page_drafts(page: _Page) -> list[Draft]:
             continue
         text = line.text
         if line.kind is not BlockKind.PARAGRAPH:
-            drafts.append(Draft(text=text, kind=line.kind, page=page.number, trace=join([line.traced()], "")))
+            drafts.append(Draft(text=text, kind=line.kind, page=page.number, trace=line.traced()))
             prev, prev_kind = line, line.kind
             continue
         big_gap = False
@@ -516,11 +518,11 @@ def _page_drafts(page: _Page) -> list[Draft]:
                 and is_short_title(nxt.text)
             ):
                 text = text + "\n" + nxt.text  # "ARTICLE 5" + "TERM" is one heading
-                trace = join([line.traced(), nxt.traced()], "\n")
+                trace = nxt.traced(line.traced(), "\n")
                 skip_next = True
                 line = nxt
             else:
-                trace = join([line.traced()], "")
+                trace = line.traced()
             drafts.append(Draft(text=text, kind=BlockKind.HEADING, page=page.number, trace=trace))
             prev, prev_kind = line, BlockKind.HEADING
             continue
@@ -539,13 +541,12 @@ def _page_drafts(page: _Page) -> list[Draft]:
             new = not prev_full
         if new:
             kind = BlockKind.LIST_ITEM if list_item else BlockKind.PARAGRAPH
-            drafts.append(Draft(text=text, kind=kind, page=page.number, trace=join([line.traced()], "")))
+            drafts.append(Draft(text=text, kind=kind, page=page.number, trace=line.traced()))
         else:
             drafts[-1].text += "\n" + text
             last = drafts[-1].trace
             if last is not None:
-                last.add("\n")
-                last.extend(line.traced())
+                line.traced(last, "\n")
         prev, prev_kind = line, BlockKind.PARAGRAPH
     return drafts
 

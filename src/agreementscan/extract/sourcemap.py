@@ -41,18 +41,24 @@ class Trace:
         """Append ``text``; it came from ``[src, src_end)`` of place ``where`` (-1: made up)."""
         if not text:
             return
+        n, m = self.length, len(text)
         if where >= 0:
-            end = src + len(text) if src_end is None else src_end
-            span = (self.length, self.length + len(text), where, src, end)
-            if self.spans and not isinstance(self.spans, array):
-                a, b, w, s, e = self.spans[-1]
-                # One span for characters that continue each other (a table cell matched one by one).
-                if w == where and b == span[0] and e == src and b - a == e - s and span[1] - span[0] == end - src:
-                    self.spans[-1] = (a, span[1], w, s, end)
-                    self.parts.append(text)
-                    self.length += len(text)
-                    return
-            self.spans.append(span)
+            end = src + m if src_end is None else src_end
+            spans = self.spans
+            last = spans[-1] if spans else None
+            # One span for characters that continue each other (a table cell matched one by one).
+            if (last is not None and last[2] == where and last[1] == n and last[4] == src
+                    and last[1] - last[0] == src - last[3] and m == end - src):
+                spans[-1] = (last[0], n + m, where, last[3], end)
+            else:
+                spans.append((n, n + m, where, src, end))
+        self.parts.append(text)
+        self.length = n + m
+
+    def add_spans(self, text: str, spans: Iterable[Span]) -> None:
+        """Append ``text`` whose origins are ``spans`` (offsets relative to ``text``)."""
+        shift = self.length
+        self.spans.extend((a + shift, b + shift, w, s, e) for a, b, w, s, e in spans)
         self.parts.append(text)
         self.length += len(text)
 
@@ -103,6 +109,8 @@ class Trace:
     def strip(self) -> Trace:
         """As ``str.strip()``."""
         text = self.text
+        if not (text[:1].isspace() or text[-1:].isspace()):
+            return self
         lead = len(text) - len(text.lstrip())
         return self.slice(lead, lead + len(text.strip()))
 
