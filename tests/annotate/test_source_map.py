@@ -129,9 +129,13 @@ def test_pdf_table_cells_map_to_the_characters_pdfium_reads_across_the_row(tmp_p
 
 def test_text_files_have_no_map_and_the_map_is_not_part_of_equality(samples_dir: Path) -> None:
     assert extract(samples_dir / "en_jv_complete.txt").source_map is None
-    document = extract(samples_dir / "en_jv_complete.pdf")
-    assert replace(document, source_map=None) == document
-    assert "source_map" not in repr(document)
+    for suffix in ("pdf", "docx"):
+        document = extract(samples_dir / f"en_jv_complete.{suffix}")
+        assert replace(document, source_map=None) == document
+        assert "source_map" not in repr(document)
+        # A caller that never annotates can go without it: same text and blocks.
+        bare = extract(samples_dir / f"en_jv_complete.{suffix}", source_map=False)
+        assert bare.source_map is None and bare == document
 
 
 @pytest.mark.parametrize("suffix", ["pdf", "docx"])

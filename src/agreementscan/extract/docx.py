@@ -17,7 +17,8 @@ from ..errors import ExtractionError
 from ..model import BlockKind, Document
 from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
 from .failures import damage, docx_errors, is_damage
-from .sourcemap import PathTable, Trace, join, source_map
+from .sourcemap import PathTable, Trace, join
+from .sourcemap import source_map as build_map
 
 __all__ = ["body_items", "body_texts", "check_package", "load_package", "paragraph_text", "read_docx"]
 
@@ -337,15 +338,15 @@ def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
     return headers, footers
 
 
-def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
-    """Extract a .docx file's text into blocks."""
+def read_docx(data: bytes, path: str, *, sha256: str, source_map: bool = True) -> Document:
+    """Extract a .docx file's text into blocks (with a source map unless ``source_map`` is false)."""
     _check_zip(data, path)
     document, warnings = _open_package(data, path)
     styles = _style_names(document)
     headers, footers = _header_footer_texts(document)
     drafts: list[Draft] = [Draft(text=t, kind=BlockKind.HEADER) for t in headers]
     index = 0
-    table = PathTable()
+    table = PathTable() if source_map else None
     try:
         body = document.element.body
         for item, where in _body_items(body):
@@ -371,4 +372,6 @@ def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
     if not any(d.kind not in (BlockKind.HEADER, BlockKind.FOOTER) for d in drafts):
         raise ExtractionError(path, "empty file")
     document = build_document(drafts, fmt="docx", path=path, sha256=sha256, warnings=tuple(warnings))
-    return replace(document, source_map=source_map("docx", drafts, table))
+    if table is None:
+        return document
+    return replace(document, source_map=build_map("docx", drafts, table))

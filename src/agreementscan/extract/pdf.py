@@ -31,7 +31,8 @@ from .common import (
     promote_titles,
 )
 from .failures import damage, is_damage, pdf_errors
-from .sourcemap import Span, Trace, join, source_map
+from .sourcemap import Span, Trace, join
+from .sourcemap import source_map as build_map
 
 __all__ = ["read_pdf"]
 
@@ -646,12 +647,14 @@ def read_pdf(
     max_pages: int | None = None,
     max_chars: int | None = limits.MAX_CHARS,
     max_objects: int = limits.MAX_PAGE_OBJECTS,
+    source_map: bool = True,
 ) -> Document:
     """Extract a PDF's text into blocks (one page per block at most).
 
     Stops with ExtractionError as soon as the pages read so far hold more than
     ``max_chars`` characters or ``max_objects`` page objects: 2,000 pages that share one
-    dense content stream are cheap to store and costly to read.
+    dense content stream are cheap to store and costly to read. With ``source_map`` the
+    document says which pdfium characters each stretch of text came from.
     """
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -702,4 +705,6 @@ def read_pdf(
         if d.trace is not None:
             d.trace.freeze()
     document = build_document(drafts, fmt="pdf", path=path, sha256=sha256, pages=count, warnings=tuple(warnings))
-    return replace(document, source_map=source_map("pdf", drafts))
+    if not source_map:
+        return document
+    return replace(document, source_map=build_map("pdf", drafts))
