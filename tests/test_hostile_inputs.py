@@ -393,14 +393,13 @@ def test_annotate_maps_only_the_paragraphs_it_marks(tmp_path: Path, monkeypatch:
                                   + filler + clause + filler)
     result = scan_file(path)
     mapped: list[str] = []
-    original = module._paragraph_chars
+    original = module._resolve_block
 
-    def counting(p: object) -> tuple[str, list[object]]:
-        text, origin = original(p)
-        mapped.append(text)
-        return text, origin
+    def counting(block: Any, *args: Any) -> Any:
+        mapped.append(block.text)
+        return original(block, *args)
 
-    monkeypatch.setattr(module, "_paragraph_chars", counting)
+    monkeypatch.setattr(module, "_resolve_block", counting)
     report = module.annotate_docx_report(result, path, tmp_path / "out.docx")
     assert report.evidence_comments >= 1 and report.summary_anchored
     assert len(mapped) < 10, len(mapped)

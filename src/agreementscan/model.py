@@ -7,6 +7,7 @@ only reads it. Change a value with :func:`dataclasses.replace`.
 from __future__ import annotations
 
 import enum
+from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,42 @@ class Block:
 
 
 @dataclass(frozen=True)
+class SourceMap:
+    """Where each stretch of :attr:`Document.text` came from in the source file.
+
+    Built by the PDF and DOCX extractors for the annotators, so they place highlights and
+    comments from document offsets without reading the text again. Compact on purpose
+    (batch workers pickle every result): flat integer arrays, five numbers per span.
+
+    Span *i* is ``spans[5*i : 5*i + 5]`` = ``(start, end, where, src_start, src_end)``:
+    document characters ``[start, end)`` came from positions ``[src_start, src_end)`` of
+    source place ``where``. Spans are sorted by ``start`` and do not overlap. When both
+    lengths agree the mapping is character by character; otherwise (an NFC-composed
+    character, a ligature) the span is one unit that can only be taken whole.
+    Characters the extractor made up (paragraph breaks, the " | " between table cells,
+    joining spaces) are in no span.
+
+    - PDF: ``where`` is the 1-based page number; source positions are pdfium character
+      indices on that page (so character boxes come straight from pdfium).
+    - DOCX: ``where`` numbers a text element (``w:t``, ``w:tab``, ``w:br``, ...) inside a run;
+      its child-index path from ``w:body`` is ``paths[path_starts[where]:path_starts[where + 1]]``,
+      and source positions are character offsets in that element's text.
+    """
+
+    format: str
+    spans: array = field(default_factory=lambda: array("i"))
+    paths: array = field(default_factory=lambda: array("i"))
+    path_starts: array = field(default_factory=lambda: array("i", [0]))
+
+    def __len__(self) -> int:
+        return len(self.spans) // 5
+
+    def path(self, where: int) -> tuple[int, ...]:
+        """Child-index path from ``w:body`` of DOCX text element ``where``."""
+        return tuple(self.paths[self.path_starts[where]:self.path_starts[where + 1]])
+
+
+@dataclass(frozen=True)
 class Document:
     """One extracted agreement: NFC-normalised text with ``\\n`` line endings, plus blocks."""
 
@@ -107,6 +144,9 @@ class Document:
     def length(self) -> int:
         """Number of characters of the extracted text (also when the text is not kept)."""
         return self.characters if self.characters is not None else len(self.text)
+    source_map: SourceMap | None = field(default=None, compare=False, repr=False)
+    """Where the text came from in a PDF or DOCX file (for the annotators); None otherwise.
+    Not part of equality: two extractions of the same text are the same document."""
 
 
 @dataclass(frozen=True)

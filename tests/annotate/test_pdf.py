@@ -300,13 +300,43 @@ def test_unlocatable_evidence_is_skipped(generated: Path, tmp_path: Path) -> Non
     assert sum(len(v) for v in _highlights_by_name(target).values()) == 3
 
 
-def test_table_row_read_across_cells_is_found_cell_by_cell(generated: Path, tmp_path: Path) -> None:
-    result = _result(generated)
-    row = Evidence(text=TABLE_ROW, start=0, end=len(TABLE_ROW), page=2)  # as pdfplumber gives a table row
+def _draw_ruled_table(path: Path) -> None:
+    """The generated PDF with a header row and rulings round the wrapped row, so pdfplumber
+    reads it as a table (cells joined by " | ") while pdfium reads it line by line across."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for number, lines in enumerate((PAGE_1, PAGE_2), start=1):
+        pdf.setFont("Helvetica", FONT_SIZE)
+        y = A4[1] - 90
+        for line in lines:
+            if number == 2 and not isinstance(line, str) and line[0].startswith("Phase one"):
+                pdf.drawString(72, y, "Phase")
+                pdf.drawString(320, y, "Period")
+                top, middle, bottom = y + 13, y - 5, y - 2 * LEADING - 5
+                for rule_y in (top, middle, bottom):
+                    pdf.line(66, rule_y, 560, rule_y)
+                for rule_x in (66, 314, 560):
+                    pdf.line(rule_x, top, rule_x, bottom)
+                y -= LEADING
+            for x, cell in zip((72, 320), (line,) if isinstance(line, str) else line):
+                pdf.drawString(x, y, cell)
+            y -= LEADING
+        pdf.showPage()
+    pdf.save()
+
+
+def test_table_row_read_across_cells_is_found_cell_by_cell(tmp_path: Path) -> None:
+    ruled = tmp_path / "ruled.pdf"
+    _draw_ruled_table(ruled)
+    result = _result(ruled)
+    block = next(b for b in result.document.blocks if b.text == TABLE_ROW)  # as pdfplumber gives a table row
+    row = Evidence(text=TABLE_ROW, start=block.start, end=block.end, page=2)
     timeline = ElementResult(id="timeline", pitfall=1, status=Status.PRESENT, **_note("Phases with dates."),
                              evidence=(row,))
     target = tmp_path / "out.pdf"
-    assert annotate_pdf(replace(result, elements=(timeline,)), generated, target) == 1
+    assert annotate_pdf(replace(result, elements=(timeline,)), ruled, target) == 1
     (page_number, annot), = _highlights_by_name(target)["Timeline"]
     assert page_number == 2
     quads = [float(v) for v in annot["data"]["QuadPoints"]]

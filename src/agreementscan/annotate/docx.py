@@ -1,13 +1,11 @@
 """Word comments on the exact evidence passages of a scanned .docx.
 
-How a passage is found again in the Word file: the body is re-walked in the same order
-and with the same text rules as :mod:`agreementscan.extract.docx` (``w:ins`` in,
-``w:del``/``w:delText``/field codes/hidden runs out, tabs and breaks as characters, table
-rows as distinct cells joined by " | "), but every character also remembers where it came
-from: its ``w:r`` and the ``w:t``/``w:tab``/``w:br`` child and offset inside it. Each walked
-block is checked against the extracted block with the same paragraph index; a block whose
-text does not match exactly is never annotated, so a comment is either on the exact
-passage or not written at all.
+How a passage is found again in the Word file: the extractor returns a source map with the
+document (:class:`~agreementscan.model.SourceMap`): for each stretch of document text, the
+child-index path from ``w:body`` to the ``w:t``/``w:tab``/``w:br`` element inside a run it
+came from, and the offsets inside that element. A passage's first and last characters
+give the two cut points directly; every mapped element is checked against the document
+text before it is used, so a comment is either on the exact passage or not written at all.
 
 A comment range in WordprocessingML starts and ends *between* runs, so runs are split at
 the passage boundaries. A split run keeps its parent (``w:ins``, ``w:hyperlink``,
@@ -19,31 +17,27 @@ from __future__ import annotations
 
 import bisect
 import copy
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from ..extract.common import normalise_text
+from ..extract.common import normalise_text, sha256_bytes
+from ..extract.docx import body_items, body_texts, check_package, load_package, read_docx
 from ..extract.failures import docx_errors, is_damage
-from ..extract.docx import _body_items, _check_zip, _hidden, _load, _row_texts, paragraph_text
-from ..model import Block, BlockKind, ScanResult, Status
+from ..model import Block, BlockKind, ScanResult, SourceMap, Status
 from .texts import AUTHOR, INITIALS, element_note, summary_note
 
 __all__ = ["DocxAnnotation", "annotate_docx", "annotate_docx_report"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_P, _TBL, _R, _RPR, _PPR = (_W + t for t in ("p", "tbl", "r", "rPr", "pPr"))
+_P, _R, _RPR, _PPR = (_W + t for t in ("p", "r", "rPr", "pPr"))
 _T, _TAB, _PTAB, _BR, _CR, _NB_HYPHEN = (_W + t for t in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen"))
 _TXBX = _W + "txbxContent"
-# Mirrors extract.docx._SKIP: subtrees whose text is not in the document as it reads now.
-_SKIP = frozenset(
-    _W + t for t in ("del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr")
-) | {_MC_FALLBACK}
+# The one-character elements and the text they stand for in the document text.
+_CHAR_TEXT = {_TAB: "\t", _PTAB: "\t", _BR: "\n", _CR: "\n", _NB_HYPHEN: "-"}
 _VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 
 _SUMMARY_ANCHOR_CHARS = 80
@@ -68,7 +62,7 @@ class DocxAnnotation:
 
 @dataclass(slots=True)
 class _Char:
-    """Where one character of a block's raw text came from (None fields: synthetic)."""
+    """A cut point in the Word XML: before ``offset`` in text element ``child`` of ``run``."""
 
     run: Any
     child: Any
@@ -76,18 +70,16 @@ class _Char:
     host: Any
     """The nearest ``w:p`` that holds the run."""
     boxed: bool
-    """True inside a text box (a paragraph nested in a run)."""
+    """True inside a text box (a paragraph nested in a paragraph)."""
 
 
 @dataclass
 class _BlockMap:
-    """One extracted block and, per character of its (normalised) text, its raw origin."""
+    """One extracted block and the Word text elements its source-map spans point to."""
 
     block: Block
-    first: list[_Char | None]
-    """Origin of the first raw character behind each normalised character."""
-    last: list[_Char | None]
-    """Origin of the last raw character behind each normalised character."""
+    elements: dict[int, Any]
+    """Source-map place number → its ``w:t``/``w:tab``/... element (checked against the text)."""
 
 
 @dataclass
@@ -112,132 +104,56 @@ class _Cut:
     ends: list[int] = field(default_factory=list)
 
 
-# --------------------------------------------------------------------------- walking
+# --------------------------------------------------------------------------- locating
 
 
-def _walk(el: Any, chars: list[str], origin: list[_Char | None], run: Any, host: Any, boxed: bool) -> None:
-    """Collect text like ``extract.docx._collect`` does, remembering each character's origin."""
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
-            continue
-        if tag == _T:
-            text = child.text or ""
-            ok = run is not None and child.getparent() is run
-            for i, ch in enumerate(text):
-                chars.append(ch)
-                origin.append(_Char(run, child, i, host, boxed) if ok else None)
-        elif tag in (_TAB, _PTAB, _BR, _CR, _NB_HYPHEN):
-            chars.append("\t" if tag in (_TAB, _PTAB) else "\n" if tag in (_BR, _CR) else "-")
-            ok = run is not None and child.getparent() is run
-            origin.append(_Char(run, child, 0, host, boxed) if ok else None)
-        elif tag == _R:
-            if not _hidden(child):
-                _walk(child, chars, origin, child, host, boxed)
-        elif tag == _P:
-            # A text-box paragraph inside this paragraph: the extractor puts "\n" before it.
-            chars.append("\n")
-            origin.append(None)
-            _walk(child, chars, origin, None, child, True)
-        else:
-            # Containers (w:ins, w:hyperlink, w:smartTag, w:sdt, w:fldSimple, drawings...):
-            # text directly below them is not inside a run, so it is not splittable.
-            _walk(child, chars, origin, None, host, boxed or tag == _TXBX)
+def _resolve(body: Any, path: tuple[int, ...]) -> Any:
+    """The element at a child-index path below ``body``, or None if the tree has no such place."""
+    node = body
+    for i in path:
+        if i >= len(node):
+            return None
+        node = node[i]
+    return node
 
 
-def _paragraph_chars(p: Any) -> tuple[str, list[_Char | None]]:
-    """Stripped visible text of a ``w:p`` (as ``paragraph_text``) with per-character origins."""
-    chars: list[str] = []
-    origin: list[_Char | None] = []
-    _walk(p, chars, origin, None, p, False)
-    raw = "".join(chars)
-    lead = len(raw) - len(raw.lstrip())
-    text = raw.strip()
-    return text, origin[lead : lead + len(text)]
-
-
-def _collapse(text: str, origin: list[_Char | None]) -> tuple[str, list[_Char | None]]:
-    """``" ".join(text.split())`` keeping origins; the joining spaces are synthetic."""
-    out: list[str] = []
-    out_origin: list[_Char | None] = []
-    pending_space = False
-    for ch, o in zip(text, origin):
-        if ch.isspace():
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            out_origin.append(None)
-            pending_space = False
-        out.append(ch)
-        out_origin.append(o)
-    return "".join(out), out_origin
-
-
-def _row_chars(tbl: Any, document: Any) -> list[tuple[str, list[_Char | None]]]:
-    """Each table row's text (as ``extract.docx._row_texts``) with per-character origins."""
-    from docx.table import Table
-
-    rows: list[tuple[str, list[_Char | None]]] = []
-    for row in Table(tbl, document._body).rows:
-        cells: list[tuple[str, list[_Char | None]]] = []
-        last = None
-        for cell in row.cells:
-            if cell._tc is last:  # merged cells come back once per grid column
-                continue
-            last = cell._tc
-            text_parts: list[str] = []
-            origin_parts: list[_Char | None] = []
-            for p in cell._tc.iter(_P):
-                part, part_origin = _collapse(*_paragraph_chars(p))
-                if not part:
-                    continue
-                if text_parts:
-                    text_parts.append(" ")
-                    origin_parts.append(None)
-                text_parts.append(part)
-                origin_parts.extend(part_origin)
-            cells.append(("".join(text_parts), origin_parts))
-        if not any(text for text, _ in cells):
-            rows.append(("", []))
-            continue
-        text_out: list[str] = []
-        origin_out: list[_Char | None] = []
-        for i, (text, origin) in enumerate(cells):
-            if i:
-                text_out.append(" | ")
-                origin_out.extend([None, None, None])
-            text_out.append(text)
-            origin_out.extend(origin)
-        rows.append(("".join(text_out), origin_out))
-    return rows
-
-
-def _normalised_map(raw: str, origin: list[_Char | None], expected: str) -> tuple[list, list] | None:
-    """Map each character of ``normalise_text(raw)`` back to raw origins; None if impossible.
-
-    NFC composes a base character with the combining marks after it, so the raw text is cut
-    into such clusters and each is normalised on its own; if that does not reproduce the
-    whole normalised text (exotic compositions, ``\\r\\n``), the block is left alone.
-    """
-    if raw == expected:
-        return origin, origin
-    first: list[_Char | None] = []
-    last: list[_Char | None] = []
-    pieces: list[str] = []
-    i = 0
-    while i < len(raw):
-        j = i + 1
-        while j < len(raw) and unicodedata.combining(raw[j]):
-            j += 1
-        piece = normalise_text(raw[i:j])
-        pieces.append(piece)
-        first.extend([origin[i]] * len(piece))
-        last.extend([origin[j - 1]] * len(piece))
-        i = j
-    if "".join(pieces) != expected:
+def _element_text(el: Any) -> str | None:
+    """The text a mappable element stands for, or None if it is not one (inside a run)."""
+    parent = el.getparent()
+    if parent is None or parent.tag != _R:
         return None
-    return first, last
+    if el.tag == _T:
+        return el.text or ""
+    return _CHAR_TEXT.get(el.tag)
+
+
+def _spans_in(source: SourceMap, starts: list[int], start: int, end: int) -> list[tuple[int, int, int, int, int]]:
+    """The source-map spans that overlap document text ``[start, end)``."""
+    i = max(bisect.bisect_right(starts, start) - 1, 0)
+    out = []
+    spans = source.spans
+    while i < len(starts) and starts[i] < end:
+        a, b, w, s, e = spans[5 * i:5 * i + 5]
+        if b > start:
+            out.append((a, b, w, s, e))
+        i += 1
+    return out
+
+
+def _resolve_block(block: Block, text: str, source: SourceMap, starts: list[int], body: Any) -> _BlockMap:
+    """Find the Word elements behind one block's spans; keep those whose text matches exactly."""
+    elements: dict[int, Any] = {}
+    for a, b, w, s, e in _spans_in(source, starts, block.start, block.end):
+        if w in elements:
+            continue
+        el = _resolve(body, source.path(w))
+        own = _element_text(el) if el is not None else None
+        if own is None or e > len(own):
+            continue
+        piece = own[s:e] if b - a == e - s else normalise_text(own[s:e])
+        if piece == text[a:b]:
+            elements[w] = el
+    return _BlockMap(block, elements)
 
 
 def _wanted_blocks(result: ScanResult, spans: list[tuple[int, int]]) -> set[int]:
@@ -255,79 +171,55 @@ def _wanted_blocks(result: ScanResult, spans: list[tuple[int, int]]) -> set[int]
     return wanted
 
 
-def _block_maps(result: ScanResult, document: Any, spans: list[tuple[int, int]] | None = None) -> dict[int, _BlockMap]:
-    """Walk the body as ``read_docx`` does; keep the blocks whose text matches exactly.
+def _block_maps(result: ScanResult, document: Any, spans: list[tuple[int, int]] | None = None,
+                source: SourceMap | None = None) -> dict[int, _BlockMap]:
+    """The blocks to annotate, with the Word elements behind them (from the source map).
 
-    With ``spans``, only the blocks they touch are mapped, plus the blocks up to the first
-    one that maps (the summary comment hangs there): a map holds an object per
-    character, and 300,000 paragraphs mapped in full took over a gigabyte.
+    With ``spans``, only the blocks they touch are resolved, plus the blocks up to the
+    first one that maps (the summary comment hangs there).
     """
-    blocks = {
-        b.paragraph: b
-        for b in result.document.blocks
-        if b.paragraph is not None and b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)
-    }
+    source = source if source is not None else result.document.source_map
+    if source is None:
+        return {}
+    body = document.element.body
+    text = result.document.text
+    starts = list(source.spans[0::5])
     wanted = _wanted_blocks(result, spans) if spans is not None else None
     maps: dict[int, _BlockMap] = {}
-
-    def needed(index: int) -> bool:
-        return wanted is None or not maps or index in wanted
-
-    def keep(index: int, raw: str, origin: list[_Char | None]) -> None:
-        block = blocks.get(index)
-        if block is None or not raw:
-            return
-        mapped = _normalised_map(raw, origin, block.text)
-        if mapped is not None:
-            maps[index] = _BlockMap(block, *mapped)
-
-    index = 0
-    for item in _body_items(document.element.body):
-        if item.tag == _P:
-            index += 1
-            if not needed(index):
-                continue
-            try:
-                text, origin = _paragraph_chars(item)
-                if text == paragraph_text(item):
-                    keep(index, text, origin)
-            except docx_errors() as exc:  # an odd paragraph is left unannotated, never fatal
-                if not is_damage(exc, docx_errors()):
-                    raise
-        else:
-            try:
-                expected = list(_row_texts(item, document))
-            except docx_errors() as exc:
-                if not is_damage(exc, docx_errors()):
-                    raise
-                return maps  # the extractor could not have read past this table either
-            if not any(needed(index + k) for k in range(1, len(expected) + 1)):
-                index += len(expected)
-                continue
-            try:
-                rows = _row_chars(item, document)
-            except docx_errors() as exc:
-                if not is_damage(exc, docx_errors()):
-                    raise
-                rows = []
-            if len(rows) != len(expected):
-                rows = [("", [])] * len(expected)
-            for (text, origin), want in zip(rows, expected):
-                index += 1
-                if text == want:
-                    keep(index, text, origin)
+    for block in result.document.blocks:
+        if block.paragraph is None or block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if wanted is not None and maps and block.paragraph not in wanted:
+            continue
+        mapped = _resolve_block(block, text, source, starts, body)
+        if mapped.elements:
+            maps[block.paragraph] = mapped
     return maps
 
 
-# --------------------------------------------------------------------------- locating
+def _host(el: Any) -> tuple[Any, bool]:
+    """The nearest ``w:p`` above ``el``, and whether it sits in a text box."""
+    host = None
+    boxed = False
+    for node in el.iterancestors():
+        if node.tag == _P:
+            if host is None:
+                host = node
+            else:
+                boxed = True
+        elif node.tag == _TXBX:
+            boxed = True
+    return host, boxed
 
 
 class _Locator:
-    """Finds the raw origins of document-text spans in the mapped blocks."""
+    """Finds the Word cut points of document-text spans in the mapped blocks."""
 
-    def __init__(self, maps: dict[int, _BlockMap]):
+    def __init__(self, maps: dict[int, _BlockMap], source: SourceMap | None):
         self._maps = sorted(maps.values(), key=lambda m: m.block.start)
         self._starts = [m.block.start for m in self._maps]
+        self._source = source
+        self._spans = list(source.spans[0::5]) if source is not None else []
 
     def _find(self, pos: int) -> _BlockMap | None:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -336,15 +228,33 @@ class _Locator:
         m = self._maps[i]
         return m if m.block.start <= pos < m.block.end else None
 
+    def _point(self, pos: int, *, end: bool) -> _Char | None:
+        """The cut before document offset ``pos`` (``end``: after character ``pos - 1``)."""
+        block = self._find(pos - 1 if end else pos)
+        if block is None or self._source is None:
+            return None
+        char = pos - 1 if end else pos
+        i = bisect.bisect_right(self._spans, char) - 1
+        if i < 0:
+            return None
+        a, b, w, s, e = self._source.spans[5 * i:5 * i + 5]
+        el = block.elements.get(w)
+        if not a <= char < b or el is None:
+            return None  # a made-up character (separator, joining space) has no run
+        if b - a == e - s:
+            offset = s + pos - a
+        elif pos == (b if end else a):
+            offset = e if end else s  # a composed character is taken whole
+        else:
+            return None
+        host, boxed = _host(el)
+        return _Char(el.getparent(), el, offset, host, boxed)
+
     def locate(self, start: int, end: int) -> tuple[_Char, _Char] | None:
-        """Origins of the first and last character of ``[start, end)``; None if not exact."""
+        """Cut points before ``start`` and after ``end - 1``; None if not exact."""
         if end <= start:
             return None
-        first_map, last_map = self._find(start), self._find(end - 1)
-        if first_map is None or last_map is None:
-            return None
-        a = first_map.first[start - first_map.block.start]
-        b = last_map.last[end - 1 - last_map.block.start]
+        a, b = self._point(start, end=False), self._point(end, end=True)
         if a is None or b is None:
             return None
         if a.host is not b.host and (a.boxed or b.boxed):
@@ -509,17 +419,6 @@ def _drop_macros(document: Any) -> None:
             raise
 
 
-def _body_text(document: Any) -> list[str]:
-    """Block texts of the body in extraction order: the before/after invariant."""
-    out: list[str] = []
-    for item in _body_items(document.element.body):
-        if item.tag == _P:
-            out.append(paragraph_text(item))
-        else:
-            out.extend(_row_texts(item, document))
-    return out
-
-
 def _evidence(result: ScanResult) -> list[tuple[str, int, int, str]]:
     """(note, start, end, text) per evidence passage of present/weak elements, deduplicated per element."""
     out: list[tuple[str, int, int, str]] = []
@@ -537,14 +436,15 @@ def _evidence(result: ScanResult) -> list[tuple[str, int, int, str]]:
 
 def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, exact: bool) -> DocxAnnotation:
     """Load, comment and save; ``exact=False`` writes only the summary (the safe fallback)."""
-    document = _load(data, str(source))
+    document = load_package(data, str(source))
     _drop_macros(document)
+    source_map = _source_map(result, data, source)
     body = document.element.body
     text = result.document.text
     passages = _evidence(result)
-    before = _body_text(document)
+    before = body_texts(document)
     spans = [(start, end) for _, start, end, _ in passages]
-    locator = _Locator(_block_maps(result, document, spans) if exact else {})
+    locator = _Locator(_block_maps(result, document, spans, source_map) if exact else {}, source_map)
     hf_ranges = [
         (b.start, b.end) for b in result.document.blocks if b.kind in (BlockKind.HEADER, BlockKind.FOOTER)
     ]
@@ -563,7 +463,7 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
         if found is None:
             return None
         a, b = found
-        return _Plan(note, cut_key(a.run, a.child, a.offset), cut_key(b.run, b.child, b.offset + 1))
+        return _Plan(note, cut_key(a.run, a.child, a.offset), cut_key(b.run, b.child, b.offset))
 
     plans: list[_Plan] = []
     skipped = header_footer = 0
@@ -613,11 +513,11 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
     )
     written = 1
     summary_anchored = summary_plan is not None and placeable(summary_plan)
-    if summary_anchored:
+    if summary_anchored and summary_plan is not None:
         cuts[summary_plan.start].starts.append(summary.comment_id)
         cuts[summary_plan.end].ends.append(summary.comment_id)
     else:
-        first_p = next((el for el in _body_items(body) if el.tag == _P), None)
+        first_p = next((el for el in body_items(body) if el.tag == _P), None)
         if first_p is None:
             first_p = next(body.iter(_P), None)
         if first_p is not None:
@@ -636,10 +536,24 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
         if c.mark is not None:
             _place_markers(c.mark, c.ends, c.starts)
 
-    if _body_text(document) != before:
+    if body_texts(document) != before:
         raise _TextChanged  # splitting must never change the text; fall back if it did
     document.save(str(target))
     return DocxAnnotation(written, len(good), skipped + header_footer, header_footer, summary_anchored)
+
+
+def _source_map(result: ScanResult, data: bytes, source: Path) -> SourceMap | None:
+    """The source map of the scanned document, when it is this file's.
+
+    A result read back from JSON has none, and a result of other bytes has the wrong one:
+    the file is then read again, and its map used only if it gives exactly the scanned text.
+    """
+    document = result.document
+    digest = sha256_bytes(data)
+    if document.source_map is not None and document.format == "docx" and document.sha256 in (None, digest):
+        return document.source_map
+    again = read_docx(data, str(source), sha256=digest)
+    return again.source_map if again.text == document.text else None
 
 
 class _TextChanged(Exception):
@@ -653,7 +567,7 @@ def annotate_docx_report(result: ScanResult, source: Path, target: Path) -> Docx
     written again with only the summary comment rather than failing the whole run.
     """
     data = Path(source).read_bytes()  # read once; the source is never opened for writing
-    _check_zip(data, str(source))
+    check_package(data, str(source))
     try:
         return _annotate(result, data, Path(source), Path(target), exact=True)
     except OSError:

@@ -1,39 +1,36 @@
 """Annotated PDF copy: a highlight over every evidence span and one summary sticky note.
 
-Where the highlights go comes from pdfium's character boxes, not from the extracted
-document text: the extractor joined lines, dropped headers and rebuilt tables, so document
-offsets cannot be turned into page positions directly. Instead each evidence text is found
-again in its page's characters with a match that ignores whitespace, hyphens, case and
-table cell separators, and the boxes of the matched characters are grouped into lines
-(one quad per line). The annotations themselves are written with pypdf, which copies the
-rest of the file unchanged.
+Where the highlights go comes from the source map the extractor returned with the
+document (:class:`~agreementscan.model.SourceMap`): for each stretch of document text, the
+page and the pdfium character indices it was read from (table cells included, which the
+extractor matched to pdfium's characters by position). An evidence span's offsets thus
+give its characters directly; their boxes are grouped into lines (one quad per line). The
+annotations themselves are written with pypdf, which copies the rest of the file unchanged.
+Character boxes are in PDF user space, as annotations are, so /Rotate and CropBox offsets
+need no conversion.
 
-When the evidence is not one run of page text (a table row whose wrapped cells pdfium
-reads line by line across the row), a fallback covers it with a few long runs that lie
-close together. Character boxes are in PDF user space, as annotations are, so /Rotate and
-CropBox offsets need no conversion.
-
-Limits: evidence that still cannot be found on its page (text running over onto the next
-page, glyphs without a Unicode mapping, text drawn as curves) is skipped, counted in the
-summary note and logged; text set at an angle gets axis-aligned boxes, one per character;
-a span cited by two elements gets two overlapping highlights (drawn darker).
+Limits: evidence whose characters are not all mapped (a page pdfium numbers differently
+from its text, a table cell whose characters could not be matched, text drawn as curves)
+or that is not on the page it names is skipped, counted in the summary note and logged;
+text set at an angle gets axis-aligned boxes, one per character; a span cited by two
+elements gets two overlapping highlights (drawn darker).
 """
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import io
 import logging
 import secrets
-import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
+from ..extract.common import sha256_bytes
 from ..extract.failures import damage, is_damage, pdf_errors
-from ..model import ElementResult, Evidence, ScanResult
+from ..model import ElementResult, Evidence, ScanResult, SourceMap
 from .texts import AUTHOR, element_note, summary_note
 
 __all__ = ["annotate_pdf", "PITFALL_COLOURS", "AUTHOR"]
@@ -51,69 +48,13 @@ PITFALL_COLOURS: dict[int, str] = {
 """Highlight colour (RGB hex) per pitfall; light so the text stays readable."""
 
 _FALLBACK_COLOUR = "e0e0e0"
-# Characters that never take part in matching: the extractor and pdfium disagree on line
-# breaks (\n vs \r\n), soft hyphens (U+FFFE, U+0002, U+00AD vs "-") and table cells
-# (" | " joins cells in the document text; the page has none).
-_IGNORED = frozenset("-\u00ad\ufffe\x02\u2010\u2011|")
-# The fallback match gives up when the evidence falls apart into more runs than this.
-_MAX_PIECES = 12
 # Annotation flags (PDF 32000 table 165).
 _PRINT, _NO_ZOOM, _NO_ROTATE = 4, 8, 16
 # Quads of one line grow by this much (points) so highlights do not clip accents.
 _PAD = 0.5
 
 
-# --------------------------------------------------------------------------- matching
-
-
-def _fold(ch: str) -> str:
-    """The matching form of one character: NFKC (ligatures → letters), casefolded, no blanks."""
-    if ch in _IGNORED or ch.isspace() or unicodedata.category(ch) == "Cc":
-        return ""
-    folded = unicodedata.normalize("NFKC", ch).casefold()
-    return "".join(c for c in folded if not (c.isspace() or c in _IGNORED))
-
-
-def _keyed(chars: list[tuple[str, int]]) -> tuple[str, list[int]]:
-    """Fold ``(character, index)`` pairs into a key string and the index behind each key char."""
-    key: list[str] = []
-    owner: list[int] = []
-    for ch, index in chars:
-        for c in _fold(ch):
-            key.append(c)
-            owner.append(index)
-    return "".join(key), owner
-
-
-def _occurrences(haystack: str, needle: str) -> list[int]:
-    found: list[int] = []
-    at = haystack.find(needle)
-    while at != -1:
-        found.append(at)
-        at = haystack.find(needle, at + 1)
-    return found
-
-
-@dataclass
-class _PageText:
-    """One page's characters as pdfium numbers them, folded for matching."""
-
-    key: str
-    owner: list[int]
-    """pdfium char index behind each character of :attr:`key`."""
-
-
-def _read_page_text(textpage: Any, pdfium_c: Any) -> _PageText:
-    # FPDFText_GetUnicode works per char index, so indices line up with the char boxes
-    # even on pages where get_text_range() inserts or drops characters.
-    count = pdfium_c.FPDFText_CountChars(textpage.raw)
-    chars = []
-    for i in range(max(count, 0)):
-        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-        if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF:
-            chars.append((chr(code), i))
-    key, owner = _keyed(chars)
-    return _PageText(key, owner)
+# --------------------------------------------------------------------------- locating
 
 
 def _evidence_page(result: ScanResult, evidence: Evidence) -> int | None:
@@ -125,86 +66,60 @@ def _evidence_page(result: ScanResult, evidence: Evidence) -> int | None:
     return None
 
 
-def _occurrence_rank(result: ScanResult, evidence: Evidence, page: int, needle: str) -> int:
-    """Which occurrence (0-based) of ``needle`` among the page's document text the evidence is.
+class _Locator:
+    """pdfium character indices of document-text spans, from the source map."""
 
-    Picks the right one when the same words stand twice on a page ("the Parties shall").
-    """
-    text = result.document.text
-    chars: list[tuple[str, int]] = []
-    for block in result.document.blocks:
-        if block.page == page:
-            chars.extend((text[i], i) for i in range(block.start, block.end))
-            chars.append(("\n", block.end))
-    key, owner = _keyed(chars)
-    for rank, at in enumerate(_occurrences(key, needle)):
-        if owner[at] >= evidence.start:
-            return rank
-    return 0
+    def __init__(self, result: ScanResult, source: SourceMap | None):
+        self._text = result.document.text
+        self._source = source
+        self._starts = list(source.spans[0::5]) if source is not None else []
 
-
-def _locate(result: ScanResult, evidence: Evidence, page: int, page_text: _PageText) -> list[int] | None:
-    """pdfium char indices of the evidence on its page, or None when not found."""
-    needle, _ = _keyed([(c, 0) for c in evidence.text])
-    if not needle:
-        return None
-    found = _occurrences(page_text.key, needle)
-    if not found:
-        return _locate_pieces(needle, page_text)
-    rank = _occurrence_rank(result, evidence, page, needle) if len(found) > 1 else 0
-    at = found[min(rank, len(found) - 1)]
-    return sorted(set(page_text.owner[at:at + len(needle)]))
-
-
-def _locate_pieces(needle: str, page_text: _PageText) -> list[int] | None:
-    """Fallback: cover the evidence with a few runs of page text that lie close together.
-
-    A table row's text comes from pdfplumber cell by cell, while pdfium may read a row with
-    wrapped cells line by line across the cells, so the row is not one run of page text.
-    Greedily take the longest prefix of what is left that occurs near the first run; give
-    up on runs shorter than four characters (too ambiguous) or on too many runs.
-    Limits: only the first place of the first run is tried as the anchor.
-    """
-    key = page_text.key
-    head = _longest_prefix(needle, key, 0, len(key))
-    if head is None:
-        return None
-    window = 2 * len(needle) + 200
-    low, high = max(0, head[0] - window), min(len(key), head[0] + window)
-    spans = [head]
-    done = head[1] - head[0]
-    # Runs must average a dozen characters: scattered common words must not add up to a match.
-    limit = min(_MAX_PIECES, max(2, len(needle) // 12))
-    while done < len(needle):
-        if len(spans) >= limit:
+    def locate(self, evidence: Evidence, page: int) -> list[int] | None:
+        """Sorted char indices of the evidence on ``page``; None unless every character of
+        it (blanks and the " | " between table cells aside) maps to that page."""
+        start, end = evidence.start, evidence.end
+        if self._source is None or not 0 <= start < end <= len(self._text):
             return None
-        found = _longest_prefix(needle[done:], key, low, high, near=spans[-1][1])
-        if found is None:
-            return None
-        spans.append(found)
-        done += found[1] - found[0]
-    return sorted({page_text.owner[i] for a, b in spans for i in range(a, b)})
+        if self._text[start:end] != evidence.text:
+            return None  # not this document's text: its offsets mean nothing here
+        spans = self._source.spans
+        covered = bytearray(end - start)
+        indices: set[int] = set()
+        i = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        while i < len(self._starts) and self._starts[i] < end:
+            a, b, w, s, e = spans[5 * i:5 * i + 5]
+            i += 1
+            if b <= start:
+                continue
+            if w != page:
+                return None
+            lo, hi = max(a, start), min(b, end)
+            if b - a == e - s:
+                # Blanks get no box: a space at a line end would stretch the line's quad.
+                indices.update(s + k - a for k in range(lo, hi) if not self._text[k].isspace())
+            else:
+                indices.update(range(s, e))  # a composed character: all of its sources
+            covered[lo - start:hi - start] = b"\x01" * (hi - lo)
+        for k, flag in enumerate(covered):
+            if not flag and not (evidence.text[k].isspace() or evidence.text[k] == "|"):
+                return None
+        return sorted(indices) or None
 
 
-def _longest_prefix(needle: str, key: str, low: int, high: int, near: int | None = None) -> tuple[int, int] | None:
-    """(start, end) in ``key[low:high]`` of the longest prefix of ``needle`` found there.
+def _source_map(result: ScanResult, data: bytes, source: Path, password: str | None) -> SourceMap | None:
+    """The source map of the scanned document, when it is this file's.
 
-    Found prefixes shrink monotonically (a prefix of a found prefix is found), so a binary
-    search on the length works. Among several places the one closest to ``near`` wins.
+    A result read back from JSON has none, and a result of other bytes has the wrong one:
+    the file is then read again, and its map used only if it gives exactly the scanned text.
     """
-    hay = key[low:high]
-    best, lo, hi = 0, min(4, len(needle)), len(needle)
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if needle[:mid] in hay:
-            best, lo = mid, mid + 1
-        else:
-            hi = mid - 1
-    if best == 0:
-        return None
-    places = _occurrences(hay, needle[:best])
-    at = low + (min(places, key=lambda p: abs(low + p - near)) if near is not None else places[0])
-    return at, at + best
+    from ..extract.pdf import read_pdf
+
+    document = result.document
+    digest = sha256_bytes(data)
+    if document.source_map is not None and document.format == "pdf" and document.sha256 in (None, digest):
+        return document.source_map
+    again = read_pdf(data, str(source), sha256=digest, password=password, max_chars=None)
+    return again.source_map if again.text == document.text else None
 
 
 # --------------------------------------------------------------------------- geometry
@@ -434,7 +349,7 @@ def annotate_pdf(result: ScanResult, source: Path, target: Path, *, password: st
 
     An encrypted source is opened with ``password`` and the copy is encrypted again with
     the same password (AES-256; the source's permission flags are kept). ``source`` is
-    only read. Evidence that cannot be found again on its page is skipped (and logged).
+    only read. Evidence that the source map does not place on its page is skipped (and logged).
 
     Returns the number of highlights written. A damaged source raises ExtractionError
     with one line in our words; pypdf's own log lines (it repairs many files) are kept
@@ -482,6 +397,7 @@ def _annotate_pdf(result: ScanResult, source: Path, target: Path, password: str 
 
     date = _pdf_date()
     written = 0
+    locator = _Locator(result, _source_map(result, data, source, password) if wanted else None)
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
@@ -491,9 +407,8 @@ def _annotate_pdf(result: ScanResult, source: Path, target: Path, password: str 
             page = pdf[page_number - 1]
             textpage = page.get_textpage()
             try:
-                page_text = _read_page_text(textpage, pdfium_c)
                 for element, evidence in wanted[page_number]:
-                    indices = _locate(result, evidence, page_number, page_text)
+                    indices = locator.locate(evidence, page_number)
                     boxes = [b for b in (_char_box(textpage, pdfium_c, i) for i in indices or ()) if b]
                     if not boxes:
                         skipped += 1

@@ -70,12 +70,15 @@ def extract(
     max_pages: int | None = None,
     max_bytes: int | None = limits.MAX_BYTES,
     max_chars: int | None = limits.MAX_CHARS,
+    source_map: bool = True,
 ) -> Document:
     """Read one agreement file into a Document.
 
     The format comes from the content (see :func:`detect_format`). ``password`` opens
     encrypted PDFs; ``max_pages`` refuses longer PDFs; ``max_bytes`` refuses bigger files;
     ``max_chars`` stops reading a PDF or .docx as soon as its text grows past it.
+    PDF and DOCX documents come with a :class:`~agreementscan.model.SourceMap` for the
+    annotators unless ``source_map`` is false (it adds about a tenth to a pickled result).
     """
     name = str(path)
     data = _read_bytes(path, max_bytes)
@@ -87,11 +90,12 @@ def extract(
         if fmt == "pdf":
             from .pdf import read_pdf
 
-            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages, max_chars=max_chars)
+            return read_pdf(data, name, sha256=digest, password=password, max_pages=max_pages, max_chars=max_chars,
+                            source_map=source_map)
         if fmt == "docx":
             from .docx import read_docx
 
-            return read_docx(data, name, sha256=digest)
+            return read_docx(data, name, sha256=digest, source_map=source_map)
         from .text import read_text
 
         return read_text(data, name, fmt, digest)

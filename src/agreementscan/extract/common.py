@@ -10,9 +10,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..lexicon.cues import builtin_cues
 from ..model import Block, BlockKind, Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sourcemap import Trace
 
 __all__ = [
     "Draft",
@@ -256,6 +260,8 @@ class Draft:
     line: int | None = None
     start: int = -1
     end: int = -1
+    trace: Trace | None = None
+    """Where the (raw) text came from, for the source map (PDF and DOCX readers)."""
 
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +17,10 @@ from ..errors import ExtractionError
 from ..model import BlockKind, Document
 from .common import Draft, build_document, is_heading_line, is_list_item, promote_titles
 from .failures import damage, docx_errors, is_damage
+from .sourcemap import PathTable, Trace, join
+from .sourcemap import source_map as build_map
 
-__all__ = ["read_docx"]
+__all__ = ["body_items", "body_texts", "check_package", "load_package", "paragraph_text", "read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -25,6 +28,8 @@ _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = (_W + t for t in ("p", "tbl", "sdt",
 _T, _TAB, _PTAB, _BR, _CR, _NB_HYPHEN = (_W + t for t in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen"))
 _R, _RPR, _VANISH, _PPR, _PSTYLE, _OUTLINE = (_W + t for t in ("r", "rPr", "vanish", "pPr", "pStyle", "outlineLvl"))
 _VAL = _W + "val"
+# Elements that stand for one character of text.
+_CHAR_TAGS = {_TAB: "\t", _PTAB: "\t", _BR: "\n", _CR: "\n", _NB_HYPHEN: "-"}
 # Subtrees whose text is not in the document as it reads now: deleted and moved-away text,
 # field instructions, the duplicate fallback copy of drawings, paragraph properties.
 _SKIP = frozenset(
@@ -55,48 +60,74 @@ def _hidden(run: Any) -> bool:
     return vanish is not None and not _off(vanish)
 
 
-def _collect(el: Any, out: list[str]) -> None:
-    for child in el:
+def _collect(el: Any, trace: Trace, path: list[int], in_run: bool, table: PathTable | None) -> None:
+    """Append the visible text below ``el`` (at child path ``path``) to ``trace``.
+
+    With ``table``, every text element directly inside a run is registered there and its
+    characters point to it: those are the places a comment range can start or end.
+    ``path`` is extended and restored in place (tuples per element cost a third of the time).
+    """
+    for i, child in enumerate(el):
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue  # comments, processing instructions, deleted text
+        path.append(i)
         if tag == _T:
-            out.append(child.text or "")
-        elif tag in (_TAB, _PTAB):
-            out.append("\t")
-        elif tag in (_BR, _CR):
-            out.append("\n")
-        elif tag == _NB_HYPHEN:
-            out.append("-")
+            text = child.text or ""
+            trace.add(text, table.add(path) if table is not None and in_run and text else -1)
+        elif tag in _CHAR_TAGS:
+            trace.add(_CHAR_TAGS[tag], table.add(path) if table is not None and in_run else -1)
         elif tag == _R:
             if not _hidden(child):
-                _collect(child, out)
+                _collect(child, trace, path, True, table)
         elif tag == _P:
-            out.append("\n")  # a text box paragraph inside this paragraph
-            _collect(child, out)
+            trace.add("\n")  # a text box paragraph inside this paragraph
+            _collect(child, trace, path, False, table)
         else:
-            _collect(child, out)
+            # Containers (w:ins, w:hyperlink, w:smartTag, w:sdt, drawings...): text directly
+            # below them is not inside a run, so no comment range can be cut there.
+            _collect(child, trace, path, False, table)
+        path.pop()
+
+
+def _paragraph_trace(p: Any, path: tuple[int, ...] | None, table: PathTable | None) -> Trace:
+    """Visible text of a ``w:p`` with its origins (none without ``path``), stripped."""
+    trace = Trace()
+    _collect(p, trace, list(path or ()), False, table if path is not None else None)
+    return trace.strip()
 
 
 def paragraph_text(p: Any) -> str:
     """Visible text of a ``w:p`` element including tracked insertions, stripped."""
-    out: list[str] = []
-    _collect(p, out)
-    return "".join(out).strip()
+    return _paragraph_trace(p, None, None).text
 
 
-def _body_items(parent: Any) -> Iterator[Any]:
-    """``w:p`` and ``w:tbl`` children in order, looking inside content controls."""
-    for child in parent:
+def _body_items(parent: Any, path: tuple[int, ...] = ()) -> Iterator[tuple[Any, tuple[int, ...]]]:
+    """``w:p`` and ``w:tbl`` children in order with their child paths, looking inside content controls."""
+    for i, child in enumerate(parent):
         tag = child.tag
         if tag in (_P, _TBL):
-            yield child
+            yield child, (*path, i)
         elif tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _body_items(content)
+            for j, sub in enumerate(child):
+                if sub.tag == _SDT_CONTENT:
+                    yield from _body_items(sub, (*path, i, j))
+                    break
         elif tag == _CUSTOM_XML:
-            yield from _body_items(child)
+            yield from _body_items(child, (*path, i))
+
+
+def _path_below(el: Any, top: Any, top_path: tuple[int, ...]) -> tuple[int, ...] | None:
+    """Child path of ``el``, a descendant of ``top`` whose path is ``top_path``."""
+    steps: list[int] = []
+    node = el
+    while node is not top:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        steps.append(parent.index(node))
+        node = parent
+    return (*top_path, *reversed(steps))
 
 
 def _check_zip(data: bytes, path: str) -> None:
@@ -192,6 +223,33 @@ def _load(data: bytes, path: str) -> Any:
     return _open_package(data, path)[0]
 
 
+def check_package(data: bytes, path: str) -> None:
+    """Refuse a zip bomb by its declared sizes (ExtractionError), before anything is inflated."""
+    _check_zip(data, path)
+
+
+def load_package(data: bytes, path: str) -> Any:
+    """The python-docx Document of a package, inflated under the size caps, as the reader sees it."""
+    return _load(data, path)
+
+
+def body_items(body: Any) -> Iterator[Any]:
+    """The body's ``w:p`` and ``w:tbl`` elements in reading order (inside content controls too)."""
+    for item, _path in _body_items(body):
+        yield item
+
+
+def body_texts(document: Any) -> list[str]:
+    """Text of every body paragraph and table row in reading order, empty ones included."""
+    out: list[str] = []
+    for item, _path in _body_items(document.element.body):
+        if item.tag == _P:
+            out.append(paragraph_text(item))
+        else:
+            out.extend(_row_texts(item, document))
+    return out
+
+
 def _style_names(document: Any) -> dict[str, str]:
     names: dict[str, str] = {}
     try:
@@ -225,21 +283,33 @@ def _paragraph_kind(p: Any, text: str, styles: dict[str, str]) -> BlockKind:
     return BlockKind.PARAGRAPH
 
 
-def _row_texts(tbl: Any, document: Any) -> Iterator[str]:
-    """One string per table row: distinct cells joined by " | "."""
+def _row_traces(tbl: Any, document: Any, path: tuple[int, ...] | None = None,
+                table: PathTable | None = None) -> Iterator[Trace]:
+    """One text per table row: distinct cells joined by " | " (with origins given ``path``)."""
     from docx.table import Table
 
     for row in Table(tbl, document._body).rows:
-        cells: list[str] = []
+        cells: list[Trace] = []
         last = None
         for cell in row.cells:
             # Merged cells come back once per grid column they span.
             if cell._tc is last:
                 continue
             last = cell._tc
-            parts = [paragraph_text(p) for p in cell._tc.iter(_P)]
-            cells.append(" ".join(" ".join(t.split()) for t in parts if t))
-        yield " | ".join(cells) if any(cells) else ""
+            parts = []
+            for p in cell._tc.iter(_P):
+                p_path = _path_below(p, tbl, path) if path is not None else None
+                part = _paragraph_trace(p, p_path, table).collapse()
+                if part.length:
+                    parts.append(part)
+            cells.append(join(parts, " "))
+        yield join(cells, " | ") if any(c.length for c in cells) else Trace()
+
+
+def _row_texts(tbl: Any, document: Any) -> Iterator[str]:
+    """One string per table row: distinct cells joined by " | "."""
+    for trace in _row_traces(tbl, document):
+        yield trace.text
 
 
 def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
@@ -268,27 +338,31 @@ def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
     return headers, footers
 
 
-def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
-    """Extract a .docx file's text into blocks."""
+def read_docx(data: bytes, path: str, *, sha256: str, source_map: bool = True) -> Document:
+    """Extract a .docx file's text into blocks (with a source map unless ``source_map`` is false)."""
     _check_zip(data, path)
     document, warnings = _open_package(data, path)
     styles = _style_names(document)
     headers, footers = _header_footer_texts(document)
     drafts: list[Draft] = [Draft(text=t, kind=BlockKind.HEADER) for t in headers]
     index = 0
+    table = PathTable() if source_map else None
     try:
         body = document.element.body
-        for item in _body_items(body):
+        for item, where in _body_items(body):
             if item.tag == _P:
                 index += 1
-                text = paragraph_text(item)
+                trace = _paragraph_trace(item, where, table)
+                text = trace.text
                 if text:
-                    drafts.append(Draft(text=text, kind=_paragraph_kind(item, text, styles), paragraph=index))
+                    drafts.append(Draft(text=text, kind=_paragraph_kind(item, text, styles), paragraph=index,
+                                        trace=trace.freeze()))
             else:
-                for row in _row_texts(item, document):
+                for row in _row_traces(item, document, where, table):
                     index += 1
-                    if row.strip():
-                        drafts.append(Draft(text=row, kind=BlockKind.TABLE_ROW, paragraph=index))
+                    if row.text.strip():
+                        drafts.append(Draft(text=row.text, kind=BlockKind.TABLE_ROW, paragraph=index,
+                                            trace=row.freeze()))
     except docx_errors() as exc:  # malformed XML structures deep in the body
         if not is_damage(exc, docx_errors()):
             raise
@@ -297,4 +371,7 @@ def read_docx(data: bytes, path: str, *, sha256: str) -> Document:
     drafts.extend(Draft(text=t, kind=BlockKind.FOOTER) for t in footers)
     if not any(d.kind not in (BlockKind.HEADER, BlockKind.FOOTER) for d in drafts):
         raise ExtractionError(path, "empty file")
-    return build_document(drafts, fmt="docx", path=path, sha256=sha256, warnings=tuple(warnings))
+    document = build_document(drafts, fmt="docx", path=path, sha256=sha256, warnings=tuple(warnings))
+    if table is None:
+        return document
+    return replace(document, source_map=build_map("docx", drafts, table))

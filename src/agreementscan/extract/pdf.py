@@ -10,8 +10,10 @@ import io
 import logging
 import re
 import statistics
+import unicodedata
 import zlib
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,8 @@ from .common import (
     promote_titles,
 )
 from .failures import damage, is_damage, pdf_errors
+from .sourcemap import Span, Trace, join
+from .sourcemap import source_map as build_map
 
 __all__ = ["read_pdf"]
 
@@ -57,6 +61,16 @@ class _Line:
     right: float | None = None
     kind: BlockKind = BlockKind.PARAGRAPH  # TABLE_ROW/HEADER/FOOTER for special lines
     drop: bool = False
+    spans: tuple[Span, ...] = ()
+    """Page and pdfium character indices behind :attr:`text` (source-map spans; plain tuples,
+    not a :class:`Trace`, because a page has many lines and each object costs the GC)."""
+
+    def traced(self, into: Trace | None = None, sep: str = "") -> Trace:
+        """A trace of ``sep`` + this line appended to ``into`` (or a new one)."""
+        trace = Trace() if into is None else into
+        trace.add(sep)
+        trace.add_spans(self.text, self.spans)
+        return trace
 
 
 @dataclass
@@ -67,6 +81,12 @@ class _Page:
     chars: int
     table_candidate: bool
     objects: int = 0
+    geometry: bool = False
+    """pdfium's text index is its character index on this page (char boxes can be used)."""
+    raw: str = ""
+    """The page text as pdfium numbers its characters (read for pages with a table)."""
+    centres: array = field(default_factory=lambda: array("f"))
+    """x, y of the middle of each character's box, pdfium space (with :attr:`raw`)."""
 
 
 def _clean(text: str) -> str:
@@ -74,6 +94,20 @@ def _clean(text: str) -> str:
     # in contracts ("non-exclusive"), so keep them as "-".
     text = text.replace("\ufffe", "-").replace("\r", " ")
     return _CONTROL_RE.sub("", text)
+
+
+def _clean_spans(text: str, page: int, first: int) -> tuple[str, tuple[Span, ...]]:
+    """:func:`_clean` of ``text`` (pdfium chars from index ``first`` on) and its source-map spans."""
+    text = text.replace("\ufffe", "-").replace("\r", " ")
+    if not _CONTROL_RE.search(text):
+        return text, ((0, len(text), page, first, first + len(text)),)
+    trace = Trace()
+    pos = 0
+    for match in _CONTROL_RE.finditer(text):
+        trace.add(text[pos:match.start()], page, first + pos)
+        pos = match.end()
+    trace.add(text[pos:], page, first + pos)
+    return trace.text, tuple(trace.spans)
 
 
 def _table_candidate(page: Any, pdfium_c: Any, lines: list[_Line]) -> bool:
@@ -155,26 +189,61 @@ def _read_page(pdf: Any, index: int, pdfium_c: Any) -> _Page:
                 if not stripped:
                     continue
                 chars += len(stripped)
-                line = _Line(_clean(stripped))
+                first = start + (len(piece) - len(piece.lstrip()))
+                if geometry:
+                    cleaned, spans = _clean_spans(stripped, index + 1, first)
+                    line = _Line(cleaned, spans=spans)
+                else:
+                    line = _Line(_clean(stripped))
                 if not line.text.strip():
                     continue
                 if geometry:
-                    first = start + (len(piece) - len(piece.lstrip()))
                     last = start + len(piece.rstrip()) - 1
                     l1, b1, _r1, t1 = textpage.get_charbox(first, loose=True)
                     _l2, b2, r2, t2 = textpage.get_charbox(last, loose=True)
                     line.top, line.bottom = max(t1, t2), min(b1, b2)
                     line.left, line.right = l1, r2
                 lines.append(line)
+            # Pages crowded with objects cost pdfplumber seconds each: their text is kept as running text.
+            candidate = (bool(lines) and objects <= limits.MAX_TABLE_PAGE_OBJECTS
+                         and _table_candidate(page, pdfium_c, lines))
         finally:
             textpage.close()
-        # Pages crowded with objects cost pdfplumber seconds each: their text is kept as running text.
-        candidate = (bool(lines) and objects <= limits.MAX_TABLE_PAGE_OBJECTS
-                     and _table_candidate(page, pdfium_c, lines))
     finally:
         page.close()
     return _Page(number=index + 1, height=height, lines=lines, chars=chars, table_candidate=candidate,
-                 objects=max(objects, 0))
+                 objects=max(objects, 0), geometry=geometry)
+
+
+def _load_centres(page: _Page, pdf: Any) -> None:
+    """Read a table page's characters and their box middles (see :func:`_char_centres`)."""
+    if not page.geometry or page.centres:
+        return
+    pdf_page = pdf[page.number - 1]
+    try:
+        textpage = pdf_page.get_textpage()
+        try:
+            raw = textpage.get_text_range()
+            if len(raw) == textpage.count_chars():
+                page.raw, page.centres = raw, _char_centres(textpage, raw)
+        finally:
+            textpage.close()
+    finally:
+        pdf_page.close()
+
+
+def _char_centres(textpage: Any, raw: str) -> array:
+    """Middle of every character's loose box (x, y pairs; NaN for blanks): table cells are
+    matched to pdfium characters by position, as pdfplumber assigns characters to cells."""
+    out = array("f")
+    nan = float("nan")
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            out.extend((nan, nan))
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        out.extend(((left + right) / 2, (bottom + top) / 2))
+    return out
 
 
 def _edge(line: _Line, page: _Page, position: int) -> str | None:
@@ -250,6 +319,9 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
     # pdfminer logs every damaged font or stream on stderr; the user gets one line from us.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+    import pypdfium2 as pdfium
+
+    chars_pdf: Any = None  # pdfium, opened again for the pages that have tables (source map)
     try:
         with pdfplumber.open(io.BytesIO(pdf_bytes), password=password or "") as plumber:
             for page in wanted:
@@ -260,24 +332,93 @@ def _insert_tables(pdf_bytes: bytes, password: str | None, pages: list[_Page]) -
                         rows = table.extract()
                         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
                             continue  # a framed paragraph or a rule, not a table
-                        found.append((table.bbox, rows))
+                        found.append((table.bbox, rows, [row.cells for row in table.rows]))
                 except pdf_errors() as exc:
                     if not is_damage(exc, pdf_errors()):
                         raise  # our bug, not the file's
                     warnings.append(f"page {page.number}: table detection failed ({damage(exc)})")
                     continue
-                for bbox, rows in found:
-                    _place_table(page, bbox, rows)
+                if found and page.geometry:
+                    try:
+                        chars_pdf = chars_pdf or pdfium.PdfDocument(pdf_bytes, password=password)
+                        _load_centres(page, chars_pdf)
+                    except pdfium.PdfiumError:
+                        pass  # the rows are still read; they only get no source map
+                for bbox, rows, cells in found:
+                    _place_table(page, bbox, rows, cells)
     except RecursionError:  # pdfminer walks the page tree recursively
         warnings.append("table detection skipped (the page tree is nested too deeply)")
     except pdf_errors() as exc:  # the running text is already read; tables are a bonus
         if not is_damage(exc, pdf_errors()):
             raise
         warnings.append(f"table detection skipped ({damage(exc)})")
+    finally:
+        if chars_pdf is not None:
+            chars_pdf.close()
     return warnings
 
 
-def _place_table(page: _Page, bbox: tuple[float, float, float, float], rows: list[list[Any]]) -> None:
+def _cell_trace(page: _Page, text: str, box: Any) -> Trace:
+    """A cell's text (from pdfplumber) with the pdfium characters behind it.
+
+    The characters whose box middles lie in the cell, as pdfplumber picks them, are matched
+    to the text in pdfium's order, then (cells read line by line across a row) in reading
+    order; a cell that matches neither way is left without a map.
+    """
+    plain = Trace()
+    plain.add(text)
+    if box is None or not page.centres or not text:
+        return plain
+    x0, top, x1, bottom = box
+    xs, ys = page.centres[0::2], page.centres[1::2]
+    inside = [i for i in range(len(xs))
+              if x0 <= xs[i] < x1 and top <= page.height - ys[i] < bottom]
+    for order in (inside, sorted(inside, key=lambda i: (-round(ys[i]), xs[i]))):
+        trace = _align(text, order, page.raw, page.number)
+        if trace is not None:
+            return trace
+    return plain
+
+
+def _char_forms(ch: str) -> tuple[str, ...]:
+    """How pdfplumber may spell one pdfium character: as it is, soft hyphens as "-",
+    ligatures as their letters; control characters not at all."""
+    if ch in "\ufffe\x02\u00ad":
+        return ("-", ch)
+    if unicodedata.category(ch) == "Cc":
+        return ()
+    wide = unicodedata.normalize("NFKC", ch)
+    return (ch, wide) if wide != ch else (ch,)
+
+
+def _align(text: str, order: list[int], raw: str, page: int) -> Trace | None:
+    """Map each non-blank character of ``text`` to the next pdfium character of ``order``
+    that spells it (skipping at most two that do not); None when one cannot be matched."""
+    trace = Trace()
+    j = k = 0
+    while k < len(text):
+        if text[k].isspace():
+            trace.add(text[k])
+            k += 1
+            continue
+        matched = False
+        for look in range(j, min(j + 3, len(order))):
+            for form in _char_forms(raw[order[look]]):
+                if text.startswith(form, k):
+                    trace.add(text[k:k + len(form)], page, order[look], order[look] + 1)
+                    k += len(form)
+                    j = look + 1
+                    matched = True
+                    break
+            if matched:
+                break
+        if not matched:
+            return None
+    return trace
+
+
+def _place_table(page: _Page, bbox: tuple[float, float, float, float], rows: list[list[Any]],
+                 cells: list[list[Any]] | None = None) -> None:
     x0, top, x1, bottom = bbox
     # pdfplumber measures y from the page top; pdfium from the bottom.
     y_top, y_bottom = page.height - top, page.height - bottom
@@ -290,11 +431,14 @@ def _place_table(page: _Page, bbox: tuple[float, float, float, float], rows: lis
         if y_bottom - 2 <= cy <= y_top + 2 and x0 - 2 <= cx <= x1 + 2:
             inside.append(i)
     row_lines: list[_Line] = []
-    for row in rows:
-        cells = [" ".join(str(c).split()) if c is not None else "" for c in row]
-        if not any(cells):
+    for r, row in enumerate(rows):
+        texts = [" ".join(str(c).split()) if c is not None else "" for c in row]
+        if not any(texts):
             continue
-        row_lines.append(_Line(" | ".join(cells), kind=BlockKind.TABLE_ROW))
+        boxes = cells[r] if cells is not None and r < len(cells) else []
+        traces = [_cell_trace(page, t, boxes[c] if c < len(boxes) else None) for c, t in enumerate(texts)]
+        trace = join(traces, " | ")
+        row_lines.append(_Line(trace.text, kind=BlockKind.TABLE_ROW, spans=tuple(trace.spans)))
     if inside:
         at = inside[0]
         for i in reversed(inside):
@@ -336,8 +480,8 @@ def _page_drafts(page: _Page) -> list[Draft]:
     if len(geo) >= 3:
         pitches = [a.top - b.top for a, b in zip(geo, geo[1:]) if a.top > b.top]  # type: ignore[operator]
         pitch = statistics.median(pitches) if pitches else 0.0
-        left_margin = min(ln.left for ln in geo)  # type: ignore[type-var]
-        right_margin = max(ln.right for ln in geo)  # type: ignore[type-var]
+        left_margin = min(ln.left for ln in geo)  # type: ignore[type-var,assignment]
+        right_margin = max(ln.right for ln in geo)  # type: ignore[type-var,assignment]
     full_at = right_margin - 0.15 * (right_margin - left_margin)
 
     def is_full(line: _Line) -> bool | None:
@@ -355,7 +499,7 @@ def _page_drafts(page: _Page) -> list[Draft]:
             continue
         text = line.text
         if line.kind is not BlockKind.PARAGRAPH:
-            drafts.append(Draft(text=text, kind=line.kind, page=page.number))
+            drafts.append(Draft(text=text, kind=line.kind, page=page.number, trace=line.traced()))
             prev, prev_kind = line, line.kind
             continue
         big_gap = False
@@ -375,9 +519,12 @@ def _page_drafts(page: _Page) -> list[Draft]:
                 and is_short_title(nxt.text)
             ):
                 text = text + "\n" + nxt.text  # "ARTICLE 5" + "TERM" is one heading
+                trace = nxt.traced(line.traced(), "\n")
                 skip_next = True
                 line = nxt
-            drafts.append(Draft(text=text, kind=BlockKind.HEADING, page=page.number))
+            else:
+                trace = line.traced()
+            drafts.append(Draft(text=text, kind=BlockKind.HEADING, page=page.number, trace=trace))
             prev, prev_kind = line, BlockKind.HEADING
             continue
         list_item = is_list_item(text)
@@ -395,9 +542,12 @@ def _page_drafts(page: _Page) -> list[Draft]:
             new = not prev_full
         if new:
             kind = BlockKind.LIST_ITEM if list_item else BlockKind.PARAGRAPH
-            drafts.append(Draft(text=text, kind=kind, page=page.number))
+            drafts.append(Draft(text=text, kind=kind, page=page.number, trace=line.traced()))
         else:
             drafts[-1].text += "\n" + text
+            last = drafts[-1].trace
+            if last is not None:
+                line.traced(last, "\n")
         prev, prev_kind = line, BlockKind.PARAGRAPH
     return drafts
 
@@ -497,12 +647,14 @@ def read_pdf(
     max_pages: int | None = None,
     max_chars: int | None = limits.MAX_CHARS,
     max_objects: int = limits.MAX_PAGE_OBJECTS,
+    source_map: bool = True,
 ) -> Document:
     """Extract a PDF's text into blocks (one page per block at most).
 
     Stops with ExtractionError as soon as the pages read so far hold more than
     ``max_chars`` characters or ``max_objects`` page objects: 2,000 pages that share one
-    dense content stream are cheap to store and costly to read.
+    dense content stream are cheap to store and costly to read. With ``source_map`` the
+    document says which pdfium characters each stretch of text came from.
     """
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -549,4 +701,10 @@ def read_pdf(
     for page in pages:
         drafts.extend(_page_drafts(page))
     promote_titles(drafts)
-    return build_document(drafts, fmt="pdf", path=path, sha256=sha256, pages=count, warnings=tuple(warnings))
+    for d in drafts:
+        if d.trace is not None:
+            d.trace.freeze()
+    document = build_document(drafts, fmt="pdf", path=path, sha256=sha256, pages=count, warnings=tuple(warnings))
+    if not source_map:
+        return document
+    return replace(document, source_map=build_map("pdf", drafts))
