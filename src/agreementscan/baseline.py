@@ -132,7 +132,10 @@ def accept(baseline: Baseline, result: ScanResult, justifications: Mapping[str, 
 
 def save_baseline(baseline: Baseline) -> None:
     """Write the baseline atomically (temporary file, then rename)."""
-    data = {"schema": SCHEMA, "entries": [e.__dict__ for e in sorted(baseline.entries, key=lambda e: (e.path, e.element))]}
+    data = {
+        "schema": SCHEMA,
+        "entries": [e.__dict__ for e in sorted(baseline.entries, key=lambda e: (e.path, e.element))],
+    }
     try:
         write_text_atomic(baseline.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:

@@ -139,14 +139,24 @@ def evaluate(directory: str | Path, *, scan: Callable[[Path], ScanResult] | None
             if _three_way(expected) == _three_way(predicted):
                 agree += 1
             else:
-                disagreements.append(Disagreement(name, element_id, expected, predicted, 2 if exp_cov != pred_cov else 1,
-                                                  expected_ev, found_ev, reason))
+                disagreements.append(
+                    Disagreement(
+                        name,
+                        element_id,
+                        expected,
+                        predicted,
+                        2 if exp_cov != pred_cov else 1,
+                        expected_ev,
+                        found_ev,
+                        reason,
+                    )
+                )
         covered = _score(c_tp, c_fp, c_fn)
         missing = _score(m_tp, m_fp, m_fn)
         counted = covered.support >= min_support and missing.support >= min_support
         scores.append(ElementScore(element_id, covered, missing, round((covered.f1 + missing.f1) / 2, 4), counted))
-    counted = [s.mean_f1 for s in scores if s.counted]
-    headline = round(sum(counted) / len(counted), 4) if counted else 0.0
+    means = [s.mean_f1 for s in scores if s.counted]
+    headline = round(sum(means) / len(means), 4) if means else 0.0
     disagreements.sort(key=lambda d: (-d.severity, d.element, d.document))
     return EvalReport(str(directory), documents, tuple(scores), headline,
                       round(agree / total, 4) if total else 0.0, tuple(disagreements[:worst]), tuple(errors))
@@ -172,8 +182,12 @@ def report_to_dict(report: EvalReport) -> dict:
 
 def report_to_text(report: EvalReport) -> str:
     """A plain table for the terminal."""
-    lines = [f"Evaluated {report.documents} document(s) in {report.directory}", "",
-             f"{'element':<28} {'cov P':>6} {'cov R':>6} {'cov F1':>6} {'mis P':>6} {'mis R':>6} {'mis F1':>6} {'mean':>6}  n(cov/mis)"]
+    lines = [
+        f"Evaluated {report.documents} document(s) in {report.directory}",
+        "",
+        f"{'element':<28} {'cov P':>6} {'cov R':>6} {'cov F1':>6} {'mis P':>6} {'mis R':>6} {'mis F1':>6} "
+        f"{'mean':>6}  n(cov/mis)",
+    ]
     for s in report.elements:
         mark = "" if s.counted else "  (not in headline)"
         lines.append(f"{s.id:<28} {s.covered.precision:6.2f} {s.covered.recall:6.2f} {s.covered.f1:6.2f} "

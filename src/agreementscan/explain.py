@@ -31,12 +31,26 @@ def checklist_data(checklist: Checklist, lang: str) -> dict[str, Any]:
     return {
         "schema": "agreementscan.checklist/1",
         "language": lang,
-        "pitfalls": [{
-            "id": p.id, "key": p.key, "title": p.title.get(lang), "summary": p.summary.get(lang), "tip": p.tip.get(lang),
-            "elements": [{"id": e.id, "name": e.name.get(lang), "severity": e.severity.value,
-                          "description": e.description.get(lang)}
-                         for e in checklist.elements if e.pitfall == p.id],
-        } for p in checklist.pitfalls],
+        "pitfalls": [
+            {
+                "id": p.id,
+                "key": p.key,
+                "title": p.title.get(lang),
+                "summary": p.summary.get(lang),
+                "tip": p.tip.get(lang),
+                "elements": [
+                    {
+                        "id": e.id,
+                        "name": e.name.get(lang),
+                        "severity": e.severity.value,
+                        "description": e.description.get(lang),
+                    }
+                    for e in checklist.elements
+                    if e.pitfall == p.id
+                ],
+            }
+            for p in checklist.pitfalls
+        ],
     }
 
 
@@ -49,9 +63,16 @@ def render_checklist(checklist: Checklist, lang: str, fmt: str = "text") -> str:
     for pitfall in checklist.pitfalls:
         elements = [e for e in checklist.elements if e.pitfall == pitfall.id]
         if fmt == "markdown":
-            lines += [f"## {words['pitfall']} {pitfall.id}: {pitfall.title.get(lang)}", "", pitfall.summary.get(lang), "",
-                      f"**{words['tip']}:** {pitfall.tip.get(lang)}", "",
-                      f"| {words['id']} | {words['name']} | {words['severity']} |", "|---|---|---|"]
+            lines += [
+                f"## {words['pitfall']} {pitfall.id}: {pitfall.title.get(lang)}",
+                "",
+                pitfall.summary.get(lang),
+                "",
+                f"**{words['tip']}:** {pitfall.tip.get(lang)}",
+                "",
+                f"| {words['id']} | {words['name']} | {words['severity']} |",
+                "|---|---|---|",
+            ]
             lines += [f"| `{e.id}` | {e.name.get(lang)} | {SEVERITY[lang][e.severity.value]} |" for e in elements]
             lines.append("")
         else:
@@ -98,10 +119,14 @@ def render_explain(checklist: Checklist, element_id: str, lang: str, fmt: str = 
     head = f"{data['id']}: {data['name']} ({words['pitfall'].lower()} {pitfall['id']}: {pitfall['title']}; " \
            f"{words['severity']} {SEVERITY[lang][data['severity']]})"
     sections = [
-        (words["what"], data["description"]), (words["why"], data["why"]), (words["advice"], data["advice"]),
-        (words["present"], f"“{data['example_present']}”"), (words["weak"], f"“{data['example_weak']}”"),
+        (words["what"], data["description"]),
+        (words["why"], data["why"]),
+        (words["advice"], data["advice"]),
+        (words["present"], f"“{data['example_present']}”"),
+        (words["weak"], f"“{data['example_weak']}”"),
         (words["questions"], "\n".join(f"- {q}" for q in data["questions"])),
-        (words["looks_for"], ", ".join(data["searched_for"])), (f"{words['tip']} ({words['pitfall'].lower()} {pitfall['id']})", pitfall["tip"]),
+        (words["looks_for"], ", ".join(data["searched_for"])),
+        (f"{words['tip']} ({words['pitfall'].lower()} {pitfall['id']})", pitfall["tip"]),
     ]
     if fmt == "markdown":
         return f"## {head}\n\n" + "\n\n".join(f"**{title}**\n\n{body}" for title, body in sections) + "\n"

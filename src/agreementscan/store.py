@@ -310,6 +310,7 @@ class Store:
                 "INSERT INTO runs (started, tool_version, lexicon_version, options_key, args_json) VALUES (?,?,?,?,?)",
                 (_now(), tool_version, lexicon_version, options_key, json.dumps(args, sort_keys=True, default=str)),
             )
+        assert cur.lastrowid is not None  # an INSERT always sets it
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str = "finished") -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..version import __version__
 from ..errors import UsageError
 from ..lexicon.cues import structure_cues
 from ..lexicon.profile import Profile, default_profile
-from ..lexicon.schema import FALLBACK_LANGUAGE
-from ..lexicon.schema import Checklist, ElementLexicon, LanguageLexicon
+from ..lexicon.schema import FALLBACK_LANGUAGE, Checklist, ElementLexicon, LanguageLexicon
 from ..model import Check, Document, ElementResult, Evidence, Notice, PitfallSummary, ScanResult, Severity, Status
+from ..version import __version__
 from .assess import Context, Verdict, evidence_for, judge
 from .language import detect, languages_for
 from .sentences import TokenMatcher, _first_tokens, split_sentences
@@ -166,7 +165,10 @@ def _checks(ctx: Context, verdicts: dict[str, Verdict]) -> list[Check]:
             continue
         seen_sentences.add(hit.sentence)
         sentence = ctx.sentences[hit.sentence]
-        found = [float(m.group(1).replace(",", ".")) for m in ctx.cues.percent.finditer(ctx.text, sentence.start, sentence.end)]
+        found = [
+            float(m.group(1).replace(",", "."))
+            for m in ctx.cues.percent.finditer(ctx.text, sentence.start, sentence.end)
+        ]
         if found:
             shares.extend(found)
             sources.extend(evidence_for(ctx, [hit], 1))

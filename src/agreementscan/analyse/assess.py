@@ -119,7 +119,9 @@ class Context:
             found = set()
             for i in range(len(self.sentences)):
                 s_text = self.sentence_text(i)
-                if len(self.cues.toc_entry.findall(s_text)) >= 3 or (lexicon.ignore is not None and lexicon.ignore.search(s_text)):
+                if len(self.cues.toc_entry.findall(s_text)) >= 3 or (
+                    lexicon.ignore is not None and lexicon.ignore.search(s_text)
+                ):
                     found.add(i)
             cached = self._skipped[lexicon.language] = frozenset(found)
         return cached
@@ -133,7 +135,9 @@ class Context:
             if pattern is not None:
                 for i, sentence in enumerate(self.sentences):
                     head = self.sentence_text(i)[:200]
-                    if pattern.search(head) or (sentence.section and self.cues.definitions_heading.search(sentence.section)):
+                    if pattern.search(head) or (
+                        sentence.section and self.cues.definitions_heading.search(sentence.section)
+                    ):
                         found.add(i)
             cached = self._definitional[lexicon.language] = frozenset(found)
         return cached
@@ -274,7 +278,9 @@ def judge(ctx: Context, element_id: str, pairs: Sequence[tuple[LanguageLexicon, 
             return Verdict(element_id, Status.WEAK, "one_side", _first(strong, ranked))
         if element.requires_value is not None:
             kind = element.requires_value
-            with_value = [h for h in valid if any(_value_in(lx, kind, ctx.sentence_text(h.sentence)) for lx, _ in pairs)]
+            with_value = [
+                h for h in valid if any(_value_in(lx, kind, ctx.sentence_text(h.sentence)) for lx, _ in pairs)
+            ]
             if not with_value:
                 return Verdict(element_id, Status.WEAK, "no_value", ranked, value_kind=kind)
             ranked = _first(with_value, ranked)

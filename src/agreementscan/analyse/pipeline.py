@@ -38,7 +38,9 @@ class LookupLemmatizer:
         try:
             lookups = load_lookups(lang, ["lemma_lookup"])
         except (OSError, ValueError) as exc:  # a broken install, not a user error
-            raise AgreementscanError(f"cannot load the {lang} lemma table: install spacy-lookups-data ({exc})") from None
+            raise AgreementscanError(
+                f"cannot load the {lang} lemma table: install spacy-lookups-data ({exc})"
+            ) from None
         self.table = lookups.get_table("lemma_lookup")
         self.strings = nlp.vocab.strings
         self.cache: dict[int, int] = {}
@@ -133,7 +135,7 @@ def _contract_tokenizer(nlp: Language):  # type: ignore[no-untyped-def]
     """A tokenizer with the language's special cases (and our abbreviations) and simple affixes."""
     from spacy.tokenizer import Tokenizer
 
-    return Tokenizer(nlp.vocab, rules=nlp.tokenizer.rules, prefix_search=_PREFIX.search,
+    return Tokenizer(nlp.vocab, rules=nlp.tokenizer.rules, prefix_search=_PREFIX.search,  # type: ignore[union-attr]
                      suffix_search=_SUFFIX.search, infix_finditer=_INFIX.finditer)
 
 
@@ -162,7 +164,7 @@ def build_nlp(lang: str, abbreviations: tuple[str, ...]) -> Language:
     nlp.max_length = MAX_CHUNK * 2
     for abbreviation in abbreviations:
         for variant in {abbreviation, abbreviation.lower(), abbreviation.capitalize(), abbreviation.upper()}:
-            nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
+            nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])  # type: ignore[union-attr]
     nlp.tokenizer = _contract_tokenizer(nlp)
     _register()
     nlp.add_pipe("agreementscan_sentencizer")

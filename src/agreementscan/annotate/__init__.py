@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .. import limits
-from ..engine import ScanOptions, Scanner
+from ..engine import Scanner, ScanOptions
 from ..errors import UsageError
 from ..fileio import atomic_path
 from ..model import ScanResult

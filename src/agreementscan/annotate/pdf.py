@@ -415,7 +415,14 @@ def _annotate_pdf(result: ScanResult, source: Path, target: Path, password: str 
                         log.debug("evidence not found on page %s: %r", page_number, evidence.text[:60])
                         continue
                     colour = PITFALL_COLOURS.get(element.pitfall, _FALLBACK_COLOUR)
-                    _highlight(writer, page_number - 1, _line_boxes(boxes), colour, element_note(element, lang, result.checklist), date)
+                    _highlight(
+                        writer,
+                        page_number - 1,
+                        _line_boxes(boxes),
+                        colour,
+                        element_note(element, lang, result.checklist),
+                        date,
+                    )
                     written += 1
             finally:
                 textpage.close()

@@ -24,7 +24,7 @@ from .languages import LanguageChoice, check_languages
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..baseline import Baseline
-    from ..engine import ScanOptions, Scanner
+    from ..engine import Scanner, ScanOptions
     from ..lexicon.profile import Profile
     from ..model import ScanResult
 
@@ -337,9 +337,9 @@ def resolve(*, config: Path | None = None, lexicons: Sequence[Path] = (), lang: 
             max_pages: int | None = None, max_size: int | None = None, max_chars: int | None = None,
             timeout: float | None = None, baseline: Path | None = None) -> Settings:
     """The settings of one command: flags win over the configuration file."""
+    from .. import limits as defaults  # the defaults of ScanOptions too: one set
     from ..baseline import load_baseline
     from ..config import load_config
-    from .. import limits as defaults  # the defaults of ScanOptions too: one set
     from ..lexicon.profile import element_ids
 
     found = load_config(config) if config is not None else load_config(start=Path.cwd())

@@ -21,15 +21,15 @@ from .app import (
     echo_out,
     fail_on_option,
     is_stdout,
-    special_target,
-    stdout_closed,
-    terminal_width,
     language_options,
     limit_options,
     main,
     profile_options,
     quiet_option,
     resolve,
+    special_target,
+    stdout_closed,
+    terminal_width,
     write_output,
 )
 

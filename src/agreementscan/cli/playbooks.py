@@ -13,7 +13,9 @@ from .app import EXIT_FAIL_ON, main, profile_options, resolve
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language.")
+@click.option(
+    "--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language."
+)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="Output format.")
 @profile_options
@@ -31,7 +33,9 @@ def checklist(lang: str, fmt: str, config: Path | None, lexicons: tuple[Path, ..
 
 @main.command()
 @click.argument("element")
-@click.option("--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language.")
+@click.option(
+    "--lang", type=click.Choice(builtin_languages()), default=FALLBACK_LANGUAGE, show_default=True, help="Language."
+)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="Output format.")
 @profile_options

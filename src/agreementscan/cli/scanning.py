@@ -120,8 +120,10 @@ def annotate(file: Path, output: Path | None, force: bool, lang: str | None, rep
     done = annotate_file(file, output, force=force, baseline=settings.baseline, scanner=settings.scanner)
     counts = {s: sum(1 for e in done.result.elements if e.status.value == s) for s in ("missing", "weak")}
     what = {"docx": "comments", "pdf": "highlights", "html": "highlighted passages"}[done.kind]
-    click.echo(f"Wrote {shown(done.path)} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
-               err=True)
+    click.echo(
+        f"Wrote {shown(done.path)} ({done.notes} {what}; {counts['missing']} missing, {counts['weak']} weak elements)",
+        err=True,
+    )
     _exit_on_fail([done.result], settings.fail_on)
 
 

@@ -195,7 +195,7 @@ def is_keyword_only_heading(line: str) -> bool:
     """True for a bare "ARTICLE 5" / "Artikel 9" line whose title is on the next line."""
     text = _strip_md(line)
     m = _cues().keyword.match(text)
-    return bool(m) and not m.group(2).strip(" .:-–—")
+    return m is not None and not m.group(2).strip(" .:-–—")
 
 
 def is_short_title(line: str) -> bool:
@@ -281,7 +281,7 @@ def is_standalone_title(line: str) -> bool:
 
 def promote_titles(drafts: list[Draft]) -> None:
     """Make a one-line title paragraph a HEADING when a clearly longer block follows it."""
-    for d, nxt in zip(drafts, drafts[1:]):
+    for d, nxt in zip(drafts, drafts[1:], strict=False):
         if (
             d.kind is BlockKind.PARAGRAPH
             and nxt.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)

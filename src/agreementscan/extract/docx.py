@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from .. import limits

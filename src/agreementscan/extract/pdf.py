@@ -133,7 +133,10 @@ def _table_candidate(page: Any, pdfium_c: Any, lines: list[_Line]) -> bool:
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == form_type and depth < 3:
-                visit(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j: pdfium_c.FPDFFormObj_GetObject(obj, j), depth + 1)
+                # Bind this form object now: visit() calls the lambda before the loop moves on,
+                # but binding says so plainly.
+                visit(pdfium_c.FPDFFormObj_CountObjects(obj),
+                      lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j), depth + 1)
                 continue
             if kind != path_type or not pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
                 continue
@@ -478,7 +481,7 @@ def _page_drafts(page: _Page) -> list[Draft]:
     pitch = 0.0
     left_margin = right_margin = 0.0
     if len(geo) >= 3:
-        pitches = [a.top - b.top for a, b in zip(geo, geo[1:]) if a.top > b.top]  # type: ignore[operator]
+        pitches = [a.top - b.top for a, b in zip(geo, geo[1:], strict=False) if a.top > b.top]  # type: ignore[operator]
         pitch = statistics.median(pitches) if pitches else 0.0
         left_margin = min(ln.left for ln in geo)  # type: ignore[type-var,assignment]
         right_margin = max(ln.right for ln in geo)  # type: ignore[type-var,assignment]

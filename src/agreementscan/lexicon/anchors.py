@@ -73,7 +73,7 @@ def anchors(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
         parsed = _p.parse(pattern, flags)
     except Exception:  # noqa: BLE001 - an unparsable pattern simply gets no anchors
         return None
-    found = _sequence(list(parsed))
+    found = _sequence(list(parsed))  # type: ignore[call-overload]  # re._parser.SubPattern is iterable
     if not found or min(len(x) for x in found) < MIN_ANCHOR:
         return None
     return tuple(sorted(found))

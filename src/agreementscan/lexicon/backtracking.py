@@ -206,4 +206,4 @@ def backtracking_risk(pattern: str, flags: int = re.IGNORECASE) -> str | None:
         parsed = _p.parse(pattern, flags)
     except Exception:  # noqa: BLE001 - compile errors are reported elsewhere
         return None
-    return _walk(list(parsed))
+    return _walk(list(parsed))  # type: ignore[call-overload]  # re._parser.SubPattern is iterable

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine import ScanOptions, Scanner
+from ..engine import Scanner, ScanOptions
 from .loader import load_element
 from .profile import ExampleFailure, load_profile
 

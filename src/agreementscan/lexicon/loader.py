@@ -151,7 +151,9 @@ def read_lexicon_bytes(path: Path) -> bytes:
         raise LexiconError(path, None, f"cannot read file ({exc.strerror or exc})") from None
 
 
-def _check_keys(ctx: _Ctx, entry: str, data: dict[str, Any], allowed: Iterable[str], required: Iterable[str] = ()) -> None:
+def _check_keys(
+    ctx: _Ctx, entry: str, data: dict[str, Any], allowed: Iterable[str], required: Iterable[str] = ()
+) -> None:
     allowed_set = set(allowed)
     for key in data:
         if key not in allowed_set:
@@ -296,7 +298,9 @@ def load_checklist(root: Path | None = None) -> Checklist:
 def _checklist(root: Path | None, content: str | None) -> Checklist:  # noqa: ARG001 - content: the cache key
     path = (root or lexicon_root()) / "checklist.toml"
     data, ctx = _checklist_toml(path)
-    _check_keys(ctx, "checklist", data, ("schema", "languages", "pitfalls", "elements"), ("schema", "pitfalls", "elements"))
+    _check_keys(
+        ctx, "checklist", data, ("schema", "languages", "pitfalls", "elements"), ("schema", "pitfalls", "elements")
+    )
     if data["schema"] != 1:
         raise ctx.error("schema", f"unsupported schema {data['schema']!r} (expected 1)", "schema")
     langs = discover_languages(root)
@@ -348,8 +352,20 @@ def _checklist(root: Path | None, content: str | None) -> Checklist:  # noqa: AR
     return Checklist(tuple(pitfalls), tuple(elements))
 
 
-_ELEMENT_KEYS = ("element", "each_party", "headings", "heading_weight", "threshold", "requires_value", "negation", "negations",
-                 "applicable_if", "not_applicable_if", "rules", "examples")
+_ELEMENT_KEYS = (
+    "element",
+    "each_party",
+    "headings",
+    "heading_weight",
+    "threshold",
+    "requires_value",
+    "negation",
+    "negations",
+    "applicable_if",
+    "not_applicable_if",
+    "rules",
+    "examples",
+)
 _RULE_KEYS = ("id", "pattern", "phrases", "tokens", "weight", "status", "context", "exclude", "value", "negatable")
 
 
@@ -376,7 +392,9 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
         for token in pattern:
             for key in token:
                 if key not in TOKEN_KEYS:
-                    raise ctx.error(entry, f"unknown token attribute {key!r} (allowed: {', '.join(sorted(TOKEN_KEYS))})", key)
+                    raise ctx.error(
+                        entry, f"unknown token attribute {key!r} (allowed: {', '.join(sorted(TOKEN_KEYS))})", key
+                    )
         problem = token_pattern_problem(pattern)
         if problem:
             raise ctx.error(entry, f"invalid token pattern: {problem}", f'"{local}"')
@@ -393,16 +411,31 @@ def _load_rule(ctx: _Ctx, lang: str, element: str, raw: Any) -> Rule:
     negatable = raw.get("negatable", True)
     if not isinstance(negatable, bool):
         raise ctx.error(entry, "negatable must be true or false", f'"{local}"')
-    context = _regex(ctx, entry, _str_list(ctx, entry, raw["context"], "context"), "context") if "context" in raw else None
-    exclude = _regex(ctx, entry, _str_list(ctx, entry, raw["exclude"], "exclude"), "exclude") if "exclude" in raw else None
+    context = (
+        _regex(ctx, entry, _str_list(ctx, entry, raw["context"], "context"), "context") if "context" in raw else None
+    )
+    exclude = (
+        _regex(ctx, entry, _str_list(ctx, entry, raw["exclude"], "exclude"), "exclude") if "exclude" in raw else None
+    )
     lower_regex = None
     # Python's re is markedly slower with IGNORECASE; matching lower-cased text with a
     # case-sensitive pattern is equivalent unless the pattern spells upper-case letters.
     if regex is not None and not re.search(r"(?<!\\)[A-Z]", regex.pattern):
         lower_regex = re.compile(regex.pattern)
     rule_anchors = find_anchors(regex.pattern, re.IGNORECASE) if regex is not None else None
-    return Rule(id=entry, weight=float(weight), regex=regex, lower_regex=lower_regex, anchors=rule_anchors, tokens=tokens, status=status, context=context,
-                exclude=exclude, value=value, negatable=negatable)
+    return Rule(
+        id=entry,
+        weight=float(weight),
+        regex=regex,
+        lower_regex=lower_regex,
+        anchors=rule_anchors,
+        tokens=tokens,
+        status=status,
+        context=context,
+        exclude=exclude,
+        value=value,
+        negatable=negatable,
+    )
 
 
 def load_element(path: Path, lang: str, known_ids: Iterable[str] | None = None) -> ElementLexicon:
@@ -460,9 +493,13 @@ def load_element(path: Path, lang: str, known_ids: Iterable[str] | None = None) 
         applicable_if=opt_regex("applicable_if"),
         not_applicable_if=opt_regex("not_applicable_if"),
         each_party=_bool(ctx, element, data, "each_party"),
-        examples_positive=_str_list(ctx, element, examples.get("positive", []), "positive") if examples.get("positive") else (),
+        examples_positive=_str_list(ctx, element, examples.get("positive", []), "positive")
+        if examples.get("positive")
+        else (),
         examples_weak=_str_list(ctx, element, examples.get("weak", []), "weak") if examples.get("weak") else (),
-        examples_negative=_str_list(ctx, element, examples.get("negative", []), "negative") if examples.get("negative") else (),
+        examples_negative=_str_list(ctx, element, examples.get("negative", []), "negative")
+        if examples.get("negative")
+        else (),
     )
 
 
@@ -534,11 +571,24 @@ def _load_common(path: Path, lang: str) -> dict[str, Any]:
     _check_keys(ctx, "values", values, VALUE_KINDS, VALUE_KINDS)
     return {
         "stopwords": frozenset(w.lower() for w in _str_list(ctx, "stopwords", data["stopwords"], "stopwords")),
-        "negation_cues": _regex(ctx, "negation_cues", _str_list(ctx, "negation_cues", data["negation_cues"], "negation_cues"), "negation_cues"),
-        "placeholders": _regex(ctx, "placeholders", _str_list(ctx, "placeholders", data["placeholders"], "placeholders"), "placeholders"),
+        "negation_cues": _regex(
+            ctx,
+            "negation_cues",
+            _str_list(ctx, "negation_cues", data["negation_cues"], "negation_cues"),
+            "negation_cues",
+        ),
+        "placeholders": _regex(
+            ctx, "placeholders", _str_list(ctx, "placeholders", data["placeholders"], "placeholders"), "placeholders"
+        ),
         "abbreviations": _str_list(ctx, "abbreviations", data["abbreviations"], "abbreviations"),
-        "ignore": _regex(ctx, "ignore", _str_list(ctx, "ignore", data["ignore"], "ignore"), "ignore") if "ignore" in data else None,
-        "definitions": _regex(ctx, "definitions", _str_list(ctx, "definitions", data["definitions"], "definitions"), "definitions") if "definitions" in data else None,
+        "ignore": _regex(ctx, "ignore", _str_list(ctx, "ignore", data["ignore"], "ignore"), "ignore")
+        if "ignore" in data
+        else None,
+        "definitions": _regex(
+            ctx, "definitions", _str_list(ctx, "definitions", data["definitions"], "definitions"), "definitions"
+        )
+        if "definitions" in data
+        else None,
         "values": {k: _regex(ctx, f"values.{k}", _str_list(ctx, f"values.{k}", v, k), k) for k, v in values.items()},
         "cues": load_cues(data, ctx),
     }

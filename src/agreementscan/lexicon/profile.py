@@ -32,8 +32,8 @@ from typing import Any
 from ..errors import LexiconError
 from ..model import Severity
 from .loader import (
-    _Ctx,
     _check_keys,
+    _Ctx,
     _read_toml,
     _regex,
     _str_list,
@@ -45,11 +45,11 @@ from .loader import (
     lexicon_root,
     lexicon_version,
     load_checklist,
-    read_lexicon_bytes,
-    load_element,
     load_cues,
+    load_element,
     load_language,
     new_language,
+    read_lexicon_bytes,
 )
 from .schema import VALUE_KINDS, Checklist, ElementInfo, ElementLexicon, LanguageLexicon, Localized, Text
 
@@ -182,9 +182,11 @@ def _merge_common(lexicon: LanguageLexicon, path: Path) -> LanguageLexicon:
         if not isinstance(values, dict):
             raise ctx.error("values", "[values] must be a table")
         _check_keys(ctx, "values", values, VALUE_KINDS)
-        merged = dict(lexicon.values)
+        merged: dict[str, re.Pattern[str] | None] = dict(lexicon.values)
         for kind, patterns in values.items():
-            merged[kind] = _combine(merged[kind], _regex(ctx, f"values.{kind}", _str_list(ctx, kind, patterns, kind), kind))
+            merged[kind] = _combine(
+                merged[kind], _regex(ctx, f"values.{kind}", _str_list(ctx, kind, patterns, kind), kind)
+            )
         changes["values"] = merged
     if any(key in data for key in ("percent_words", "headings", "parties")):
         # More heading, party or percent words: added to the built-in ones, field by field.
@@ -273,15 +275,15 @@ def _load(playbooks: tuple[Path, ...], content: str, disable: tuple[str, ...],
     for element_id in overrides:
         if element_id not in known:
             raise LexiconError(lexicon_root(), element_id, "severity override for an unknown element id")
-    elements = tuple(
+    kept = tuple(
         replace(e, severity=Severity(overrides[e.id])) if e.id in overrides else e
         for e in checklist.elements if e.id not in disabled
     )
-    checklist = Checklist(checklist.pitfalls, elements)
+    checklist = Checklist(checklist.pitfalls, kept)
     version = lexicon_version()
     if playbooks or disabled or overrides:
-        extra = f"{_digest(playbooks)}|{','.join(sorted(disabled))}|{sorted(overrides.items())}"
-        version = hashlib.sha256(f"{version}|{extra}".encode()).hexdigest()[:12]
+        spec = f"{_digest(playbooks)}|{','.join(sorted(disabled))}|{sorted(overrides.items())}"
+        version = hashlib.sha256(f"{version}|{spec}".encode()).hexdigest()[:12]
     return Profile(checklist, lexicons, playbooks, tuple(dict.fromkeys(disabled)), version,
                    {lang: tuple(dict.fromkeys(ids)) for lang, ids in touched.items()})
 
@@ -365,7 +367,9 @@ def check_playbook(folder: str | Path) -> CheckReport:
                 errors.append(str(exc))
         for info in new:
             if lang in builtin and not (lang_dir / f"{info.id}.toml").is_file():
-                errors.append(f"{lang_dir / (info.id + '.toml')}: {info.id}: new element has no lexicon file for this language")
+                errors.append(
+                    f"{lang_dir / (info.id + '.toml')}: {info.id}: new element has no lexicon file for this language"
+                )
     return CheckReport(folder, tuple(errors), tuple(e.id for e in new),
                        {k: tuple(v) for k, v in extended.items()}, rules, tuple(disabled))
 

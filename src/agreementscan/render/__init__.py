@@ -15,9 +15,9 @@ from enum import Enum
 
 from ..model import ScanResult
 from .html import render_html
-from .sarif import render_sarif
 from .jsonreport import render_json, report_dict
 from .markdown import render_markdown
+from .sarif import render_sarif
 from .text import render_text
 
 __all__ = ["Format", "RENDERERS", "render", "report_dict"]

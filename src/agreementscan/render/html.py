@@ -15,6 +15,7 @@ which keeps ids unique and the text content identical to ``Document.text``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -344,7 +345,7 @@ def _report_view(result: ScanResult, prefix: str, language: str | None = None) -
                     severity=Severity(element.severity).value,
                     reason=reason(element, lang, checklist),
                     evidence=_evidence_views(
-                        element.evidence, lambda n, e=element: ev_id(e, n), lang
+                        element.evidence, functools.partial(ev_id, element), lang
                     ),
                     gap=gap,
                     searched_for=words.searched_for if gap else (),

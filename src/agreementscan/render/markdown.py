@@ -107,8 +107,8 @@ def _render_one(result: ScanResult, language: str | None = None) -> str:
             )
         out.append("")
 
-    for pitfall, elements in elements_by_pitfall(result):
-        out.extend(_pitfall(result, pitfall, elements, lang))
+    for group, elements in elements_by_pitfall(result):
+        out.extend(_pitfall(result, group, elements, lang))
 
     out.extend(_checks(result, result.checks, lang))
 

@@ -236,8 +236,8 @@ def index_pages(items: Sequence[BatchItem], *, title: str | None = None,
 
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from ..version import __version__
     from ..errors import shown
+    from ..version import __version__
 
     env = Environment(loader=PackageLoader("agreementscan.render", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

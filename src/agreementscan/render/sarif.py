@@ -84,10 +84,19 @@ def _location(result: ScanResult, artifact: int, evidence: Evidence | None) -> d
         # page or paragraph goes into the properties and the quote into the message.
         physical["properties"] = {k: v for k, v in (("page", evidence.page), ("paragraph", evidence.paragraph)) if v}
         location["message"] = {"text": evidence.text}
-    where = f"page {evidence.page}" if evidence.page else (f"paragraph {evidence.paragraph}" if evidence.paragraph else None)
+    where = (
+        f"page {evidence.page}"
+        if evidence.page
+        else (f"paragraph {evidence.paragraph}" if evidence.paragraph else None)
+    )
     if where or evidence.section:
-        location["logicalLocations"] = [{"name": where or evidence.section, "kind": "page" if evidence.page else "section",
-                                         **({"fullyQualifiedName": f"{where} / {evidence.section}"} if where and evidence.section else {})}]
+        location["logicalLocations"] = [
+            {
+                "name": where or evidence.section,
+                "kind": "page" if evidence.page else "section",
+                **({"fullyQualifiedName": f"{where} / {evidence.section}"} if where and evidence.section else {}),
+            }
+        ]
     return location
 
 
@@ -103,9 +112,14 @@ def _element_result(result: ScanResult, artifact: int, index: int, element: Elem
         "kind": "fail",
         "level": LEVELS[Severity(element.severity)],
         "message": {"text": text},
-        "locations": [_location(result, artifact, ev) for ev in element.evidence] or [_location(result, artifact, None)],
-        "properties": {"status": Status(element.status).value, "pitfall": element.pitfall,
-                       "cause": element.cause, "params": dict(element.params)},
+        "locations": [_location(result, artifact, ev) for ev in element.evidence]
+        or [_location(result, artifact, None)],
+        "properties": {
+            "status": Status(element.status).value,
+            "pitfall": element.pitfall,
+            "cause": element.cause,
+            "params": dict(element.params),
+        },
     }
     if element.suppression is not None:
         out["suppressions"] = [{
