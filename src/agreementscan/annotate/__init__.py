@@ -115,3 +115,4 @@ def _write_copy(scanner: Scanner, source: Path, tmp: Path, target: Path, kind: s
         return result, sum(len(e.evidence) for e in result.elements)
     except OSError as exc:  # raised in the child: it must cross as our own error
         raise _cannot_write(target, exc) from None
+

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..extract.common import normalise_text, sha256_bytes
+from ..extract.common import normalise_text
 from ..extract.docx import body_items, body_texts, check_package, load_package, read_docx
 from ..extract.failures import docx_errors, is_damage
 from ..model import Block, BlockKind, ScanResult, SourceMap, Status
@@ -543,17 +543,9 @@ def _annotate(result: ScanResult, data: bytes, source: Path, target: Path, *, ex
 
 
 def _source_map(result: ScanResult, data: bytes, source: Path) -> SourceMap | None:
-    """The source map of the scanned document, when it is this file's.
+    from .sourcemaps import own_source_map
 
-    A result read back from JSON has none, and a result of other bytes has the wrong one:
-    the file is then read again, and its map used only if it gives exactly the scanned text.
-    """
-    document = result.document
-    digest = sha256_bytes(data)
-    if document.source_map is not None and document.format == "docx" and document.sha256 in (None, digest):
-        return document.source_map
-    again = read_docx(data, str(source), sha256=digest)
-    return again.source_map if again.text == document.text else None
+    return own_source_map(result, data, "docx", lambda digest: read_docx(data, str(source), sha256=digest))
 
 
 class _TextChanged(Exception):

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
-from ..extract.common import sha256_bytes
 from ..extract.failures import damage, is_damage, pdf_errors
 from ..model import ElementResult, Evidence, ScanResult, SourceMap
 from .texts import AUTHOR, element_note, summary_note
@@ -107,19 +106,11 @@ class _Locator:
 
 
 def _source_map(result: ScanResult, data: bytes, source: Path, password: str | None) -> SourceMap | None:
-    """The source map of the scanned document, when it is this file's.
-
-    A result read back from JSON has none, and a result of other bytes has the wrong one:
-    the file is then read again, and its map used only if it gives exactly the scanned text.
-    """
     from ..extract.pdf import read_pdf
+    from .sourcemaps import own_source_map
 
-    document = result.document
-    digest = sha256_bytes(data)
-    if document.source_map is not None and document.format == "pdf" and document.sha256 in (None, digest):
-        return document.source_map
-    again = read_pdf(data, str(source), sha256=digest, password=password, max_chars=None)
-    return again.source_map if again.text == document.text else None
+    return own_source_map(result, data, "pdf", lambda digest: read_pdf(data, str(source), sha256=digest,
+                                                                       password=password, max_chars=None))
 
 
 # --------------------------------------------------------------------------- geometry
