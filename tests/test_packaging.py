@@ -166,6 +166,16 @@ def test_wheel_has_lexicons_and_py_typed(wheel_path: Path, wheel_names: list[str
 
 
 @pytest.mark.slow
+def test_wheel_has_every_module_of_the_source_tree(wheel_names: list[str]) -> None:
+    """A package added under src/ but not listed in pyproject.toml would install without it
+    (an editable install hides this: it reads src/ directly)."""
+    source = ROOT / "src"
+    modules = {p.relative_to(source).as_posix() for p in source.rglob("*.py")}
+    missing = sorted(modules - set(wheel_names))
+    assert not missing, f"missing from the wheel: {missing}"
+
+
+@pytest.mark.slow
 def test_wheel_entry_point(wheel_path: Path, wheel_names: list[str]) -> None:
     candidates = [n for n in wheel_names if n.endswith(".dist-info/entry_points.txt")]
     assert len(candidates) == 1, f"entry_points.txt in wheel: {candidates}"
