@@ -184,10 +184,12 @@ def baseline(files: tuple[Path, ...], accepts: tuple[str, ...], baseline_file: P
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True,
               help="How many of the worst disagreements to list.")
+@click.option("--elements", "only", metavar="ID,ID,...",
+              help="Count only these element ids (comma-separated), e.g. the ones a label set is reliable on.")
 @limit_options
 @profile_options
 @timeout_option
-def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, password: str | None,
+def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, only: str | None, password: str | None,
                  max_pages: int | None, max_size: int | None, max_chars: int | None, config: Path | None,
                  lexicons: tuple[Path, ...], timeout: float | None) -> None:
     """Measure accuracy against labelled agreements in DIRECTORY (reads DIRECTORY/labels/*.json).
@@ -195,7 +197,10 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, pas
     Prints per element precision, recall and F1 of "covered" (present or weak) and of
     "missing" (missing or not applicable), their mean, the headline macro average over
     elements with at least 3 labelled documents in each class, the 3-way agreement, and
-    the worst disagreements with their evidence.
+    the worst disagreements with their evidence. Label files may be partial: only the
+    elements a file lists count for its document. Where label and scan both say covered,
+    it also reports how often the first quote (and any quote) overlaps the labelled one,
+    overall, per element and per label language.
     """
     import json
 
@@ -210,7 +215,8 @@ def eval_command(directory: Path, fmt: str, output: Path | None, worst: int, pas
     # The same limits and time limit as `scan` (a document that hangs is an error row); the
     # language is always detected, as the labels are compared with what auto-detection finds.
     scanner = Scanner(settings.options.with_(language="auto", report_language=None))
-    report = evaluate(directory, worst=worst, scan=scanner.scan)
+    elements = only.split(",") if only is not None else None
+    report = evaluate(directory, worst=worst, scan=scanner.scan, elements=elements)
     if fmt == "json":
         content = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
     else:
