@@ -334,11 +334,14 @@ def test_eval_timeout_is_an_error_row_and_the_rest_is_measured(tmp_path: Path) -
 
 def test_ctrl_c_stops_the_child_too(tmp_path: Path) -> None:
     text = _slow_text(tmp_path / "long.txt")
+    # SIGINT's default action restored: a shell starts background jobs with it ignored.
     proc = subprocess.Popen([*COMMAND, "scan", str(text), "--timeout", "60"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+                            stderr=subprocess.PIPE, env=_env(), start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(2.0)  # long enough for the child to be working; any moment would do
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(timeout=30)
+    assert proc.returncode == 130
     leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
 

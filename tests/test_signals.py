@@ -40,6 +40,12 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _default_sigint() -> None:
+    """Give the command Ctrl-C's default action: a shell starts background jobs (a test run
+    started with ``&``) with SIGINT ignored, and Python keeps an inherited SIG_IGN."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _query(db: Path, sql: str) -> list[tuple]:
     con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=5)
     try:
@@ -77,7 +83,8 @@ def test_signal_stops_workers_marks_run_and_resume_serves_committed(folder: Path
     entry = "import hostile_tasks; hostile_tasks.run_cli_with_hostile_batch()"
     proc = subprocess.Popen([sys.executable, "-c", entry, "batch", str(folder), "-j", "2", "--db", str(db),
                              "-f", "csv", "-o", str(out), "--report-dir", str(reports)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path,
+                            preexec_fn=_default_sigint)
     try:
         deadline = time.monotonic() + WAIT
         while _committed(db) < 1:
