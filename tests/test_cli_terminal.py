@@ -265,11 +265,12 @@ def test_batch_table_color_is_forced_on_a_pipe(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- time limits
 
 
-def _slow_text(path: Path) -> Path:
-    """About 6 MB of clauses: seconds of work by construction, killed long before it ends."""
+def _slow_text(path: Path, clauses: int = 40_000) -> Path:
+    """About 6 MB of clauses (by default): seconds of work by construction, killed long
+    before it ends."""
     clause = ("The Parties shall meet every quarter to review the progress of the Alliance and may "
               "terminate this Agreement on ninety days' written notice. ")
-    path.write_text(clause * 40_000, encoding="utf-8")
+    path.write_text(clause * clauses, encoding="utf-8")
     return path
 
 
@@ -321,7 +322,9 @@ def test_annotate_timeout_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_eval_timeout_is_an_error_row_and_the_rest_is_measured(tmp_path: Path) -> None:
     (tmp_path / "labels").mkdir()
     shutil.copy(ROOT / "samples" / "en_alliance_gaps.txt", tmp_path / "gaps.txt")
-    _slow_text(tmp_path / "long.txt")
+    # The limit must let the short sample through (its child builds a pipeline first), so the
+    # slow one is made far slower than the limit: about 14 MB, tens of seconds of work.
+    _slow_text(tmp_path / "long.txt", clauses=100_000)
     label = json.loads((ROOT / "samples" / "labels" / "en_alliance_gaps.json").read_text(encoding="utf-8"))
     for name in ("gaps.txt", "long.txt"):
         (tmp_path / "labels" / f"{name}.json").write_text(json.dumps({**label, "file": name}), encoding="utf-8")
