@@ -92,3 +92,44 @@ def test_sigterm_during_annotate_leaves_no_temporary_file(tmp_path: Path, sample
     assert stderr.decode().strip() == "agreementscan: interrupted"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.docx"]
     assert source.read_bytes() == before
+
+
+def test_atomic_writes_never_replace_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from agreementscan.fileio import NotRegularFile, write_text_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target in (fifo, folder):
+        with pytest.raises(NotRegularFile, match="not a regular file"):
+            write_text_atomic(target, "x")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "pipe"]  # no temporary file either
+    # A link is followed: the file it names is replaced, the link stays a link.
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_annotate_force_never_replaces_a_device(tmp_path: Path, samples_dir: Path) -> None:
+    import os
+    import stat
+
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here ({exc.strerror})")
+    proc = subprocess.run([sys.executable, "-m", "agreementscan", "annotate", str(samples_dir / "en_alliance_gaps.pdf"),
+                           "-o", str(null), "--force", "-q"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"agreementscan: error: {null}: cannot write the annotated copy "
+                           "(exists and is not a regular file; refusing to replace it)\n")
+    assert stat.S_ISCHR(os.stat(null).st_mode)

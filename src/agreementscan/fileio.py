@@ -7,8 +7,10 @@ the finished file gets the usual permissions (mkstemp alone would make it privat
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,14 +38,26 @@ def remove_temporaries(target: str | Path) -> None:
                 os.unlink(target.parent / name)
 
 
+class NotRegularFile(OSError):
+    """The target exists and is a device, FIFO, socket or folder: we never replace those."""
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed onto it when the block ends without error.
 
-    The temporary file is removed on any exception, ``KeyboardInterrupt`` and SIGTERM
-    (see :mod:`agreementscan.interrupts`) included.
+    Only a regular file (or nothing) is ever replaced: a symbolic link is followed to the
+    file it names, and a device, FIFO, socket or folder raises :class:`NotRegularFile`
+    before anything is written. The temporary file is removed on any exception,
+    ``KeyboardInterrupt`` and SIGTERM (see :mod:`agreementscan.interrupts`) included.
     """
-    target = Path(target)
+    target = Path(os.path.realpath(target))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise NotRegularFile(errno.EEXIST, "exists and is not a regular file; refusing to replace it", str(target))
     tmp: Path | None = None
     created = False
     try:
